@@ -1,0 +1,33 @@
+"""Writes for members."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from .models import User
+
+
+@transaction.atomic
+def member_create(
+    *,
+    handle: str,
+    display_name: str,
+    password: str | None = None,
+    is_organizer: bool = False,
+    email: str = "",
+) -> User:
+    """Create a member. Without a password the member cannot log in (e.g. imported)."""
+    user = User(
+        username=handle.lower(),
+        handle=handle.lower(),
+        display_name=display_name,
+        is_organizer=is_organizer,
+        email=email,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user

@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class DeepdivesConfig(AppConfig):
+    name = "apps.deepdives"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,37 @@
+"""Writes for the main topic."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+
+from apps.core.markdown import render_markdown
+from apps.meetings.models import Meeting
+
+from .models import DeepDive
+
+
+def deep_dive_save(*, deep_dive: DeepDive) -> DeepDive:
+    rendered = render_markdown(deep_dive.body, with_toc=True)
+    deep_dive.body_html = rendered.html
+    deep_dive.toc_html = rendered.toc_html
+    deep_dive.full_clean()
+    with transaction.atomic():
+        if deep_dive.pk:
+            deep_dive.version = F("version") + 1
+        deep_dive.save()
+    deep_dive.refresh_from_db(fields=["version"])
+    return deep_dive
+
+
+@transaction.atomic
+def deep_dive_set(
+    *, meeting: Meeting, presenter, title: str, paper_url: str = "", body: str = ""
+) -> DeepDive:
+    """Create the meeting's main topic, or replace its content if it already has one."""
+    deep_dive = DeepDive.objects.filter(meeting=meeting).first() or DeepDive(meeting=meeting)
+    deep_dive.presenter = presenter
+    deep_dive.title = title
+    deep_dive.paper_url = paper_url
+    deep_dive.body = body
+    return deep_dive_save(deep_dive=deep_dive)

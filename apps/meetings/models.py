@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_GUIDANCE = """今週のTOPIC
+
+※ [論文] [blog] [oss] など何に関するTOPICなのかパッと見で分かるようにしましょう。
+出典のURLを必ず貼りましょう。
+"""
+
+
+def default_title() -> str:
+    return settings.GROUP_NAME
+
+
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self, today: dt.date) -> MeetingQuerySet:
+        return self.filter(date__gte=today).order_by("date")
+
+    def past(self, today: dt.date) -> MeetingQuerySet:
+        return self.filter(date__lt=today).order_by("-date")
+
+    def with_board(self) -> MeetingQuerySet:
+        """Everything the board page shows, in a fixed number of queries."""
+        from apps.topics.models import Remark, Topic
+
+        remarks = Remark.objects.select_related("author").order_by("created_at", "pk")
+        topics = (
+            Topic.objects.live()
+            .order_by("position", "pk")
+            .prefetch_related(models.Prefetch("remarks", queryset=remarks))
+        )
+        blocks = (
+            PresenterBlock.objects.select_related("presenter")
+            .order_by("position", "pk")
+            .prefetch_related(models.Prefetch("topics", queryset=topics))
+        )
+        return self.select_related("deep_dive__presenter").prefetch_related(
+            models.Prefetch("blocks", queryset=blocks),
+            models.Prefetch("deep_dive__remarks", queryset=remarks),
+        )
+
+
+class Meeting(models.Model):
+    """One weekly session of the group, addressed by its date."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("準備中")
+        OPEN = "open", _("募集中")
+        LOCKED = "locked", _("確定")
+        HELD = "held", _("開催済み")
+
+    date = models.DateField(
+        _("開催日"),
+        unique=True,
+        error_messages={"unique": _("この日付の勉強会はすでにあります。")},
+    )
+    title = models.CharField(_("タイトル"), max_length=200, default=default_title)
+    guidance = models.TextField(
+        _("案内"), blank=True, default=DEFAULT_GUIDANCE, help_text=_("Markdownで書けます。")
+    )
+    guidance_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(
+        _("状態"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("勉強会")
+        verbose_name_plural = _("勉強会")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:detail", kwargs={"date": self.date})
+
+
+class PresenterBlock(models.Model):
+    """A presenter's place in a meeting's agenda; their topics hang under it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="blocks")
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="presenter_blocks"
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("発表者")
+        verbose_name_plural = _("発表者")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "presenter"], name="one_block_per_presenter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting.date} @{self.presenter}"

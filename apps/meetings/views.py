@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from apps.accounts.permissions import can_manage_meetings
+
+from . import selectors, services
+from .forms import MeetingForm
+from .models import Meeting
+
+
+def home(request):
+    meeting = selectors.next_meeting(on=selectors.today())
+    if meeting is None:
+        return render(request, "meetings/empty.html")
+    return render_board(request, meeting.date)
+
+
+def meeting_detail(request, date):
+    return render_board(request, date)
+
+
+def render_board(request, date, *, remark_forms=None, status=200):
+    meeting = selectors.meetingrender_board(date=date)
+    if meeting is None:
+        raise Http404(_("この日の勉強会はありません。"))
+    context = {"meeting": meeting, "remark_forms": remark_forms or {}}
+    return render(request, "meetings/board.html", context, status=status)
+
+
+def meeting_list(request):
+    upcoming, past_by_year = selectors.meetings_by_year(on=selectors.today())
+    return render(
+        request, "meetings/list.html", {"upcoming": upcoming, "past_by_year": past_by_year}
+    )
+
+
+def _save_form(form: MeetingForm, save) -> Meeting | None:
+    """Run a service from a valid form; model errors found there go back into the form."""
+    if not form.is_valid():
+        return None
+    try:
+        return save(form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+
+
+@login_required
+def meeting_create(request):
+    if not can_manage_meetings(request.user):
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST":
+        meeting = _save_form(form, lambda data: services.meeting_create(**data))
+        if meeting is not None:
+            messages.success(request, _("勉強会を作成しました。"))
+            return redirect(meeting)
+    return render(request, "meetings/form.html", {"form": form, "creating": True})
+
+
+@login_required
+def meeting_edit(request, date):
+    if not can_manage_meetings(request.user):
+        raise PermissionDenied
+    meeting = get_object_or_404(Meeting, date=date)
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST":
+        saved = _save_form(form, lambda data: services.meeting_update(meeting=meeting, **data))
+        if saved is not None:
+            messages.success(request, _("勉強会を更新しました。"))
+            return redirect(saved)
+    return render(request, "meetings/form.html", {"form": form, "meeting": meeting})

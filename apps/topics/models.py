@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TopicQuerySet(models.QuerySet):
+    def live(self) -> TopicQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+
+class Topic(models.Model):
+    """Something a member presents: a paper, a blog post or an open-source project."""
+
+    class Kind(models.TextChoices):
+        PAPER = "paper", _("論文")
+        BLOG = "blog", _("blog")
+        OSS = "oss", _("oss")
+
+    block = models.ForeignKey(
+        "meetings.PresenterBlock", on_delete=models.CASCADE, related_name="topics"
+    )
+    kind = models.CharField(_("種類"), max_length=10, choices=Kind.choices, default=Kind.BLOG)
+    title = models.CharField(_("タイトル"), max_length=300)
+    url = models.URLField(_("出典URL"), max_length=2000, blank=True)
+    notes = models.TextField(_("メモ"), blank=True, help_text=_("Markdownで書けます。"))
+    notes_html = models.TextField(editable=False, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("トピック")
+        verbose_name_plural = _("トピック")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"[{self.get_kind_display()}] {self.title}"
+
+    @property
+    def anchor(self) -> str:
+        """The id of the topic's card on the board page."""
+        return f"topic-{self.pk}"
+
+
+class Remark(models.Model):
+    """A short comment on a topic or on the deep dive (`[fr] めちゃ速い…`)."""
+
+    topic = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, related_name="remarks", null=True, blank=True
+    )
+    deep_dive = models.ForeignKey(
+        "deepdives.DeepDive",
+        on_delete=models.CASCADE,
+        related_name="remarks",
+        null=True,
+        blank=True,
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="remarks"
+    )
+    body = models.TextField(_("コメント"), max_length=2000)
+    body_html = models.TextField(editable=False, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("コメント")
+        verbose_name_plural = _("コメント")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(topic__isnull=False, deep_dive__isnull=True)
+                    | Q(topic__isnull=True, deep_dive__isnull=False)
+                ),
+                name="remark_on_topic_or_deep_dive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.author.handle}] {self.body[:40]}"
