@@ -7,6 +7,7 @@ Celery broker, debug on. Setting SECRET_KEY switches to production defaults
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import environ
@@ -89,8 +90,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    # A file, not memory, so that a worker process in the tests sees the same data.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-board.sqlite3")}
+    # A file, not memory, so that a worker process in the tests sees the same data;
+    # one per test run, so that two runs side by side do not share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env.str("TEST_DB_NAME", default=str(DATA_DIR / f"test-board-{os.getpid()}.sqlite3"))
+    }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

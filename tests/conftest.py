@@ -1,0 +1,50 @@
+"""Shared fixtures.
+
+The whole run refuses non-loopback connections (pytest-socket, see pyproject addopts).
+Services: tests that need Redis or PostgreSQL ask for `redis_url` / `postgres_only`; without
+the variable they are skipped with the reason, unless REQUIRE_SERVICES=1 (CI) makes that a failure.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests import factories
+
+
+def _missing_service(reason: str):
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        _missing_service("REDIS_URL is not set: this test needs a real Redis")
+    return url
+
+
+@pytest.fixture
+def member(db):
+    return factories.MemberFactory()
+
+
+@pytest.fixture
+def organizer(db):
+    return factories.MemberFactory(is_organizer=True)
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def organizer_client(client, organizer):
+    client.force_login(organizer)
+    return client
