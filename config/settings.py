@@ -20,6 +20,8 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
 
 DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "data")))
+# SQLite, the filesystem broker and uploads all live here; a fresh clone has no such folder.
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 _secret_key = env.str("SECRET_KEY", default="")
 PRODUCTION = bool(_secret_key)
@@ -148,6 +150,8 @@ else:
 BROKER_DIR = DATA_DIR / "broker"
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
+    (BROKER_DIR / "queue").mkdir(parents=True, exist_ok=True)
+    (BROKER_DIR / "processed").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),

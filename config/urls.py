@@ -5,6 +5,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from apps.core.views import healthz
 from apps.meetings import views as meeting_views
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("", include("apps.topics.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 if settings.DEBUG:

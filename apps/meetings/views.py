@@ -26,7 +26,7 @@ def meeting_detail(request, date):
 
 
 def render_board(request, date, *, remark_forms=None, status=200):
-    meeting = selectors.meetingrender_board(date=date)
+    meeting = selectors.meeting_board(date=date)
     if meeting is None:
         raise Http404(_("この日の勉強会はありません。"))
     context = {"meeting": meeting, "remark_forms": remark_forms or {}}
