@@ -27,7 +27,7 @@ _secret_key = env.str("SECRET_KEY", default="")
 PRODUCTION = bool(_secret_key)
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 # The fallback key only ever serves the embedded default on a developer's laptop.
-SECRET_KEY = _secret_key or "embedded-default-not-secret-0b6f1d7c9a8e4b2f"  # noqa: S105
+SECRET_KEY = _secret_key or "embedded-default-not-secret-0b6f1d7c9a8e4b2f"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["*"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -152,10 +152,12 @@ CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
     (BROKER_DIR / "queue").mkdir(parents=True, exist_ok=True)
     (BROKER_DIR / "processed").mkdir(parents=True, exist_ok=True)
+    (BROKER_DIR / "control").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="board")

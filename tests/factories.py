@@ -52,3 +52,7 @@ def deep_dive(*, meeting: Meeting, presenter: User | None = None, **fields):
     fields.setdefault("paper_url", "https://arxiv.org/abs/2503.08026")
     fields.setdefault("body", "## 1. Introduction\n\nLLMは…\n\n## 2. 提案手法\n\nRMM")
     return deep_dive_set(meeting=meeting, presenter=presenter or MemberFactory(), **fields)
+
+
+def remark_create_on_deep_dive(*, deep_dive, author: User | None = None, body: str = "実験設定が気になる") -> Remark:
+    return remark_create(author=author or MemberFactory(), deep_dive=deep_dive, body=body)

@@ -31,7 +31,7 @@ class Command(BaseCommand):
 
 
 def print_demo_logins(out) -> None:
-    out.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    out.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for member in MEMBERS:
         role = "organizer" if member.is_organizer else "member"
         out.write(f"  {member.handle:<6} {member.display_name} ({role})")

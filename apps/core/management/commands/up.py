@@ -57,7 +57,7 @@ class Command(BaseCommand):
         }
         # Their own sessions, so a Ctrl-C reaches only us and we stop them in order.
         return {
-            name: subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True)
+            name: subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True)  # noqa: S603 - our own fixed commands
             for name, command in commands.items()
         }
 
