@@ -29,6 +29,8 @@ class User(AbstractUser):
 
     objects = UserManager()
 
+    REQUIRED_FIELDS = ["handle", "display_name", "email"]
+
     class Meta:
         verbose_name = _("メンバー")
         verbose_name_plural = _("メンバー")
