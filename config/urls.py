@@ -5,13 +5,15 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from apps.core.views import healthz
+from apps.core.views import healthz, markdown_preview
 from apps.meetings import views as meeting_views
 
 urlpatterns = [
     path("", meeting_views.home, name="home"),
     path("meetings/", include("apps.meetings.urls")),
     path("", include("apps.topics.urls")),
+    path("deepdives/", include("apps.deepdives.urls")),
+    path("preview/", markdown_preview, name="markdown-preview"),
     path("accounts/", include("apps.accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

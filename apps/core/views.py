@@ -3,8 +3,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
+
+from .markdown import render_markdown
+
+PREVIEW_MAX_CHARS = 300_000
 
 
 @login_not_required
@@ -15,3 +20,12 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_POST
+def markdown_preview(request):
+    """The editor's preview tab: the same pipeline that will render the saved text."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=403)
+    html = render_markdown(request.POST.get("text", "")[:PREVIEW_MAX_CHARS], with_toc=False).html
+    return render(request, "core/preview.html", {"html": html})

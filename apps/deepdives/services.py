@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
 
 from apps.core.markdown import render_markdown
+from apps.core.versioning import lock_current
 from apps.meetings.models import Meeting
+from apps.meetings.services import meeting_touch
 
 from .models import DeepDive
 
@@ -18,9 +19,9 @@ def deep_dive_save(*, deep_dive: DeepDive) -> DeepDive:
     deep_dive.full_clean()
     with transaction.atomic():
         if deep_dive.pk:
-            deep_dive.version = F("version") + 1
+            deep_dive.version += 1
         deep_dive.save()
-    deep_dive.refresh_from_db(fields=["version"])
+        meeting_touch(meeting_id=deep_dive.meeting_id)
     return deep_dive
 
 
@@ -35,3 +36,14 @@ def deep_dive_set(
     deep_dive.paper_url = paper_url
     deep_dive.body = body
     return deep_dive_save(deep_dive=deep_dive)
+
+
+@transaction.atomic
+def deep_dive_update(
+    *, deep_dive: DeepDive, expected_version: int | None, title: str, paper_url: str, body: str
+) -> DeepDive:
+    current = lock_current(DeepDive, deep_dive.pk, expected_version)
+    current.title = title
+    current.paper_url = paper_url
+    current.body = body
+    return deep_dive_save(deep_dive=current)

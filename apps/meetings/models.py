@@ -68,6 +68,8 @@ class Meeting(models.Model):
     status = models.CharField(
         _("状態"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
+    # Bumped by every write to the board, so that open pages can poll one number cheaply.
+    revision = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

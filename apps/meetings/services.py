@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
 from apps.core.markdown import render_markdown
 
@@ -80,3 +80,8 @@ def presenter_block_for(*, meeting: Meeting, presenter) -> PresenterBlock:
     block.full_clean()
     block.save()
     return block
+
+
+def meeting_touch(*, meeting_id: int) -> None:
+    """Record that the board changed; pages that poll the revision will refresh."""
+    Meeting.objects.filter(pk=meeting_id).update(revision=F("revision") + 1)

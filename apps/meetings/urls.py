@@ -1,12 +1,8 @@
 from __future__ import annotations
 
-from django.urls import path, register_converter
-
-from apps.core.converters import IsoDateConverter
+from django.urls import path
 
 from . import views
-
-register_converter(IsoDateConverter, "isodate")
 
 app_name = "meetings"
 urlpatterns = [
@@ -14,4 +10,5 @@ urlpatterns = [
     path("new/", views.meeting_create, name="create"),
     path("<isodate:date>/", views.meeting_detail, name="detail"),
     path("<isodate:date>/edit/", views.meeting_edit, name="edit"),
+    path("<isodate:date>/revision/", views.meeting_revision, name="revision"),
 ]

@@ -3,11 +3,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
-from apps.accounts.permissions import can_manage_meetings
+from apps.accounts.permissions import can_add_topic, can_manage_meetings
+from apps.topics.forms import TopicForm
+from apps.topics.models import Topic
 
 from . import selectors, services
 from .forms import MeetingForm
@@ -29,8 +32,30 @@ def render_board(request, date, *, remark_forms=None, status=200):
     meeting = selectors.meeting_board(date=date)
     if meeting is None:
         raise Http404(_("この日の勉強会はありません。"))
-    context = {"meeting": meeting, "remark_forms": remark_forms or {}}
+    context = {
+        "meeting": meeting,
+        "remark_forms": remark_forms or {},
+        "add_form": TopicForm() if can_add_topic(request.user, meeting) else None,
+        "undo_topic": _undo_topic(request),
+    }
     return render(request, "meetings/board.html", context, status=status)
+
+
+def _undo_topic(request):
+    """After a delete without JavaScript, the board offers to restore the topic once."""
+    topic_id = request.session.pop("undo_topic_id", None) if hasattr(request, "session") else None
+    if topic_id is None:
+        return None
+    return Topic.objects.filter(pk=topic_id, deleted_at__isnull=False).first()
+
+
+@never_cache
+def meeting_revision(request, date):
+    """What open boards poll: one number that changes with every write to the board."""
+    revision = Meeting.objects.filter(date=date).values_list("revision", flat=True).first()
+    if revision is None:
+        raise Http404
+    return JsonResponse({"revision": revision})
 
 
 def meeting_list(request):

@@ -1,12 +1,50 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from .models import Remark
+from apps.core.forms import VersionedForm
+
+from .models import Remark, Topic
+from .services import AUTO_KIND
+
+NOTES_MAX_CHARS = 50_000
 
 
-class RemarkForm(forms.ModelForm):
+class TopicForm(VersionedForm):
+    kind = forms.ChoiceField(
+        label=_("種類"),
+        choices=[(AUTO_KIND, _("自動 (URLから判定)")), *Topic.Kind.choices],
+        initial=AUTO_KIND,
+        error_messages={"invalid_choice": _("種類は 自動・論文・blog・oss から選んでください。")},
+    )
+    notes = forms.CharField(
+        label=_("メモ"),
+        required=False,
+        max_length=NOTES_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8, "data-editor": "markdown"}),
+        help_text=_("Markdownで書けます。Ctrl+Enter (⌘+Enter) で保存。"),
+    )
+
+    class Meta:
+        model = Topic
+        fields = ["url", "title", "notes"]  # kind is a form field: it also offers "auto"
+        widgets = {
+            "url": forms.URLInput(attrs={"placeholder": "https://arxiv.org/abs/…", "inputmode": "url"}),
+            "title": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
+        error_messages = {"url": {"invalid": _("URLの形式が正しくありません (https://… で入力してください)。")}}
+
+    field_order = ["kind", "url", "title", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["kind"] = self.instance.kind
+
+
+class RemarkForm(VersionedForm):
     class Meta:
         model = Remark
         fields = ["body"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 2, "maxlength": 2000})}
+        widgets = {"body": forms.Textarea(attrs={"rows": 2, "maxlength": 2000, "data-enter-submits": ""})}

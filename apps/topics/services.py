@@ -1,15 +1,24 @@
-"""Writes for topics and remarks."""
+"""Writes for topics and remarks.
+
+Every edit names the version it started from: a save from a stale form raises
+apps.core.exceptions.VersionConflict instead of overwriting what someone else saved in between.
+"""
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
+from django.utils import timezone
 
 from apps.core.markdown import render_markdown
+from apps.core.versioning import lock_current
 from apps.meetings.models import Meeting
-from apps.meetings.services import presenter_block_for
+from apps.meetings.services import meeting_touch, presenter_block_for
 
+from .kinds import infer_kind
 from .models import Remark, Topic
+
+AUTO_KIND = "auto"
 
 
 def topic_save(*, topic: Topic) -> Topic:
@@ -18,9 +27,9 @@ def topic_save(*, topic: Topic) -> Topic:
     topic.full_clean()
     with transaction.atomic():
         if topic.pk:
-            topic.version = F("version") + 1
+            topic.version += 1
         topic.save()
-    topic.refresh_from_db(fields=["version"])
+        meeting_touch(meeting_id=topic.block.meeting_id)
     return topic
 
 
@@ -38,7 +47,7 @@ def topic_create(
     last = block.topics.aggregate(last=Max("position"))["last"]
     topic = Topic(
         block=block,
-        kind=kind,
+        kind=infer_kind(url) if kind == AUTO_KIND else kind,
         title=title,
         url=url,
         notes=notes,
@@ -47,14 +56,73 @@ def topic_create(
     return topic_save(topic=topic)
 
 
+@transaction.atomic
+def topic_update(
+    *,
+    topic: Topic,
+    expected_version: int | None,
+    kind: str,
+    title: str,
+    url: str,
+    notes: str,
+) -> Topic:
+    current = lock_current(Topic, topic.pk, expected_version)
+    current.kind = infer_kind(url) if kind == AUTO_KIND else kind
+    current.title = title
+    current.url = url
+    current.notes = notes
+    return topic_save(topic=current)
+
+
+@transaction.atomic
+def topic_delete(*, topic: Topic) -> Topic:
+    """Soft delete: the topic leaves the board but can be restored (undo)."""
+    topic.deleted_at = timezone.now()
+    topic.save(update_fields=["deleted_at", "updated_at"])
+    meeting_touch(meeting_id=topic.block.meeting_id)
+    return topic
+
+
+@transaction.atomic
+def topic_restore(*, topic: Topic) -> Topic:
+    topic.deleted_at = None
+    topic.save(update_fields=["deleted_at", "updated_at"])
+    meeting_touch(meeting_id=topic.block.meeting_id)
+    return topic
+
+
+def _remark_meeting_id(remark: Remark) -> int:
+    if remark.topic_id:
+        return Topic.objects.filter(pk=remark.topic_id).values_list("block__meeting_id", flat=True).get()
+    return remark.deep_dive.meeting_id
+
+
 def remark_save(*, remark: Remark) -> Remark:
-    remark.body = remark.body.strip()
+    remark.body = (remark.body or "").strip()
     remark.body_html = render_markdown(remark.body).html
     remark.full_clean()
-    remark.save()
+    with transaction.atomic():
+        if remark.pk:
+            remark.version += 1
+        remark.save()
+        meeting_touch(meeting_id=_remark_meeting_id(remark))
     return remark
 
 
 @transaction.atomic
 def remark_create(*, author, body: str, topic: Topic | None = None, deep_dive=None) -> Remark:
     return remark_save(remark=Remark(author=author, body=body, topic=topic, deep_dive=deep_dive))
+
+
+@transaction.atomic
+def remark_update(*, remark: Remark, expected_version: int | None, body: str) -> Remark:
+    current = lock_current(Remark, remark.pk, expected_version)
+    current.body = body
+    return remark_save(remark=current)
+
+
+@transaction.atomic
+def remark_delete(*, remark: Remark) -> None:
+    meeting_id = _remark_meeting_id(remark)
+    remark.delete()
+    meeting_touch(meeting_id=meeting_id)

@@ -1,33 +1,199 @@
+"""Topics and remarks: inline (HTMX) and plain-form writes.
+
+Each view answers an htmx request with the partial it replaces, and a plain POST with a
+redirect back to the board, so every action also works without JavaScript.
+"""
+
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget, trigger_client_event
 
-from apps.accounts.permissions import can_add_remark
+from apps.accounts import permissions
+from apps.core.exceptions import VersionConflict
 from apps.deepdives.models import DeepDive
+from apps.meetings.models import Meeting, PresenterBlock
 from apps.meetings.views import render_board
 
-from .forms import RemarkForm
-from .models import Topic
-from .services import remark_create
+from . import services
+from .forms import RemarkForm, TopicForm
+from .models import Remark, Topic
+from .templatetags.topics import remark_board_url
+
+CARD = "topics/card.html#topic-card"
 
 
-def _add_remark(request, *, meeting, anchor: str, target: dict):
-    if not can_add_remark(request.user):
+def _remarks():
+    return Prefetch("remarks", queryset=Remark.objects.select_related("author").order_by("created_at", "pk"))
+
+
+def _topic(topic_id: int, *, deleted: bool = False) -> Topic:
+    topics = Topic.objects.filter(deleted_at__isnull=not deleted)
+    return get_object_or_404(
+        topics.select_related("block__meeting", "block__presenter").prefetch_related(_remarks()),
+        pk=topic_id,
+    )
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
         raise PermissionDenied
-    form = RemarkForm(request.POST)
+
+
+def changed(response: HttpResponse, message: str) -> HttpResponse:
+    """Tell the page that the board changed (it refreshes other regions) and announce it."""
+    trigger_client_event(response, "board-changed")
+    trigger_client_event(response, "announce", {"message": message})
+    return response
+
+
+def _form_error(request, template: str, context: dict, *, target: str) -> HttpResponse:
+    response = render(request, template, context, status=422)
+    if request.htmx:
+        retarget(response, target)
+        reswap(response, "outerHTML")
+    return response
+
+
+# --- topics -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def topic_create(request, date):
+    meeting = get_object_or_404(Meeting, date=date)
+    _require(permissions.can_add_topic(request.user, meeting))
+    form = TopicForm(request.POST or None)
+    template = "topics/card.html#topic-add-form" if request.htmx else "topics/topic_form_page.html"
+    context = {"form": form, "meeting": meeting}
+    if request.method == "GET" or not form.is_valid():
+        if request.method == "GET":
+            return render(request, template, context)
+        return _form_error(request, template, context, target="#add-topic-form")
+    had_block = PresenterBlock.objects.filter(meeting=meeting, presenter=request.user).exists()
+    data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    topic = services.topic_create(meeting=meeting, presenter=request.user, **data)
+    if not request.htmx:
+        messages.success(request, _("トピックを追加しました。"))
+        return redirect(f"{meeting.get_absolute_url()}#{topic.anchor}")
+    # The new card appears inside the presenter's block, which is created on the first topic.
+    block = (
+        PresenterBlock.objects.select_related("presenter", "meeting")
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.live().prefetch_related(_remarks())))
+        .get(pk=topic.block_id)
+    )
+    response = render(request, "meetings/board.html#presenter-section", {"block": block, "meeting": meeting})
+    if had_block:
+        retarget(response, f"#presenter-{block.presenter.handle}")
+        reswap(response, "outerHTML")
+    else:
+        retarget(response, "#presenters")
+        reswap(response, "beforeend")
+    return changed(response, _("トピック「%(title)s」を追加しました。") % {"title": topic.title})
+
+
+@require_http_methods(["GET"])
+def topic_card(request, topic_id: int):
+    topic = _topic(topic_id)
+    if not request.htmx:
+        return redirect(f"{topic.block.meeting.get_absolute_url()}#{topic.anchor}")
+    return render(request, CARD, {"topic": topic})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def topic_edit(request, topic_id: int):
+    topic = _topic(topic_id)
+    _require(permissions.can_edit_topic(request.user, topic))
+    template = "topics/card.html#topic-edit-form" if request.htmx else "topics/topic_form_page.html"
+    if request.method == "GET":
+        return render(request, template, {"form": TopicForm(instance=topic), "topic": topic})
+    form = TopicForm(request.POST, instance=Topic(pk=topic.pk, block=topic.block))
+    context = {"form": form, "topic": topic}
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            remark_create(author=request.user, body=form.cleaned_data["body"], **target)
+            topic = services.topic_update(
+                topic=topic,
+                expected_version=data["version"],
+                kind=data["kind"],
+                title=data["title"],
+                url=data["url"],
+                notes=data["notes"],
+            )
+        except VersionConflict as conflict:
+            form.with_version(conflict.current.version)
+            context["conflict"] = conflict.current
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("コメントを追加しました。"))
-            return redirect(f"{meeting.get_absolute_url()}#{anchor}")
+            if not request.htmx:
+                messages.success(request, _("トピックを保存しました。"))
+                return redirect(f"{topic.block.meeting.get_absolute_url()}#{topic.anchor}")
+            return changed(render(request, CARD, {"topic": _topic(topic.pk)}), _("保存しました。"))
+    return _form_error(request, template, context, target=f"#{topic.anchor}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def topic_delete(request, topic_id: int):
+    topic = _topic(topic_id)
+    _require(permissions.can_edit_topic(request.user, topic))
+    if request.method == "GET":
+        # Without JavaScript the confirmation is a page of its own.
+        return render(request, "topics/topic_confirm_delete.html", {"topic": topic})
+    services.topic_delete(topic=topic)
+    if not request.htmx:
+        request.session["undo_topic_id"] = topic.pk
+        messages.success(request, _("トピック「%(title)s」を削除しました。") % {"title": topic.title})
+        return redirect(topic.block.meeting.get_absolute_url())
+    response = render(request, "topics/card.html#topic-deleted", {"topic": topic})
+    return changed(response, _("削除しました。元に戻すボタンで取り消せます。"))
+
+
+@login_required
+@require_POST
+def topic_restore(request, topic_id: int):
+    topic = _topic(topic_id, deleted=True)
+    _require(permissions.can_edit_topic(request.user, topic))
+    services.topic_restore(topic=topic)
+    request.session.pop("undo_topic_id", None)
+    if not request.htmx:
+        messages.success(request, _("トピックを元に戻しました。"))
+        return redirect(f"{topic.block.meeting.get_absolute_url()}#{topic.anchor}")
+    return changed(render(request, CARD, {"topic": _topic(topic.pk)}), _("元に戻しました。"))
+
+
+# --- remarks ------------------------------------------------------------------------------
+
+
+def _add_remark(request, *, meeting, anchor: str, target: dict, remarks_owner):
+    _require(permissions.can_add_remark(request.user))
+    form = RemarkForm(request.POST)
+    if form.is_valid():
+        try:
+            services.remark_create(author=request.user, body=form.cleaned_data["body"], **target)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if not request.htmx:
+                messages.success(request, _("コメントを追加しました。"))
+                return redirect(f"{meeting.get_absolute_url()}#{anchor}")
+            remarks = remarks_owner.remarks.select_related("author").order_by("created_at", "pk")
+            response = render(
+                request, "topics/card.html#remark-region", {"remarks": remarks, "anchor": anchor}
+            )
+            return changed(response, _("コメントを追加しました。"))
+    if request.htmx:
+        context = {"form": form, "anchor": anchor, "action": request.path}
+        return _form_error(request, "topics/card.html#remark-form", context, target=f"#remark-form-{anchor}")
     # Show the board again with the message inside the form that failed; keep the text.
     return render_board(request, meeting.date, remark_forms={anchor: form}, status=422)
 
@@ -35,9 +201,13 @@ def _add_remark(request, *, meeting, anchor: str, target: dict):
 @require_POST
 @login_required
 def topic_remark_create(request, topic_id: int):
-    topic = get_object_or_404(Topic.objects.live().select_related("block__meeting"), pk=topic_id)
+    topic = _topic(topic_id)
     return _add_remark(
-        request, meeting=topic.block.meeting, anchor=topic.anchor, target={"topic": topic}
+        request,
+        meeting=topic.block.meeting,
+        anchor=topic.anchor,
+        target={"topic": topic},
+        remarks_owner=topic,
     )
 
 
@@ -46,5 +216,58 @@ def topic_remark_create(request, topic_id: int):
 def deep_dive_remark_create(request, deep_dive_id: int):
     deep_dive = get_object_or_404(DeepDive.objects.select_related("meeting"), pk=deep_dive_id)
     return _add_remark(
-        request, meeting=deep_dive.meeting, anchor="deep-dive", target={"deep_dive": deep_dive}
+        request,
+        meeting=deep_dive.meeting,
+        anchor="deep-dive",
+        target={"deep_dive": deep_dive},
+        remarks_owner=deep_dive,
     )
+
+
+def _remark(remark_id: int) -> Remark:
+    remarks = Remark.objects.select_related("author", "topic__block__meeting", "deep_dive__meeting")
+    return get_object_or_404(remarks, pk=remark_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remark_edit(request, remark_id: int):
+    remark = _remark(remark_id)
+    _require(permissions.can_edit_remark(request.user, remark))
+    template = "topics/card.html#remark-edit-form" if request.htmx else "topics/remark_form_page.html"
+    if request.method == "GET":
+        if request.htmx and "cancel" in request.GET:
+            return render(request, "topics/card.html#remark", {"remark": remark})
+        return render(request, template, {"form": RemarkForm(instance=remark), "remark": remark})
+    form = RemarkForm(request.POST, instance=Remark(pk=remark.pk))
+    context = {"form": form, "remark": remark}
+    if form.is_valid():
+        try:
+            remark = services.remark_update(
+                remark=remark, expected_version=form.cleaned_data["version"], body=form.cleaned_data["body"]
+            )
+        except VersionConflict as conflict:
+            form.with_version(conflict.current.version)
+            context["conflict"] = conflict.current
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if not request.htmx:
+                return redirect(remark_board_url(remark))
+            return changed(render(request, "topics/card.html#remark", {"remark": _remark(remark.pk)}), _("保存しました。"))
+    return _form_error(request, template, context, target=f"#remark-{remark.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remark_delete(request, remark_id: int):
+    remark = _remark(remark_id)
+    _require(permissions.can_edit_remark(request.user, remark))
+    if request.method == "GET":
+        return render(request, "topics/remark_confirm_delete.html", {"remark": remark})
+    back = remark_board_url(remark).split("#")[0]
+    services.remark_delete(remark=remark)
+    if not request.htmx:
+        messages.success(request, _("コメントを削除しました。"))
+        return redirect(back)
+    return changed(HttpResponse(""), _("コメントを削除しました。"))

@@ -14,7 +14,11 @@ PRINT = (
     "print(json.dumps({'debug': s.DEBUG, 'engine': s.DATABASES['default']['ENGINE'], "
     "'name': str(s.DATABASES['default']['NAME']), 'broker': s.CELERY_BROKER_URL}))"
 )
-SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DATA_DIR")
+# Variables a developer or the test run may have set; each test states its own.
+SERVICE_VARIABLES = (
+    "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DATA_DIR",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)  # fmt: skip
 
 
 def run_manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:

@@ -18,3 +18,20 @@ def host(url: str) -> str:
     """The site a source link points to, shown beside its title."""
     netloc = urlsplit(url or "").hostname or ""
     return netloc.removeprefix("www.")
+
+
+@register.filter
+def is_markdown(bound_field) -> bool:
+    """Fields whose widget asks for the Markdown editor (write / preview tabs)."""
+    return bound_field.field.widget.attrs.get("data-editor") == "markdown"
+
+
+@register.simple_tag
+def conflict_fields(form, current):
+    """The newer saved values of the fields this form edits, to show beside the user's own."""
+    rows = []
+    for field in form.visible_fields():
+        display = getattr(current, f"get_{field.name}_display", None)
+        value = display() if display else getattr(current, field.name, "")
+        rows.append((field.label, value))
+    return rows

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django import forms
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the user started editing, so a stale save can be detected.
+
+    Required when editing: a form without it (or with a forged one) must not overwrite.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].required = True
+            if not self.is_bound:
+                self.initial["version"] = self.instance.version
+
+    def with_version(self, version: int) -> None:
+        """After a conflict: keep the user's input but let a re-submit apply it on the newer version."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(version)
+        self.data = data

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db import models
+
+from .exceptions import VersionConflict
+
+M = TypeVar("M", bound=models.Model)
+
+
+def lock_current(model: type[M], pk: int, expected_version: int | None) -> M:
+    """Lock the row for this transaction and check it is still the version the form showed.
+
+    `expected_version=None` skips the check: the admin and importers overwrite on purpose.
+    """
+    current = model.objects.select_for_update().get(pk=pk)
+    if expected_version is not None and current.version != expected_version:
+        raise VersionConflict(current)
+    return current
