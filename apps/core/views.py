@@ -27,5 +27,7 @@ def markdown_preview(request):
     """The editor's preview tab: the same pipeline that will render the saved text."""
     if not request.user.is_authenticated:
         return HttpResponse(status=403)
-    html = render_markdown(request.POST.get("text", "")[:PREVIEW_MAX_CHARS], with_toc=False).html
+    # The editor posts its own field (notes, body, …) and names it in ?field=.
+    source = request.POST.get(request.GET.get("field", "text"), "")
+    html = render_markdown(source[:PREVIEW_MAX_CHARS], with_toc=False).html
     return render(request, "core/preview.html", {"html": html})
