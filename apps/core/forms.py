@@ -10,8 +10,13 @@ class VersionedForm(forms.ModelForm):
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # Several of these forms can be open on one board: ids must not collide.
+    id_prefix = "form"
 
     def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        key = instance.pk if instance is not None and instance.pk else "new"
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-{key}-%s")
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].required = True

@@ -11,6 +11,8 @@ BODY_MAX_CHARS = 300_000
 
 
 class DeepDiveForm(VersionedForm):
+    id_prefix = "deep-dive"
+
     body = forms.CharField(
         label=_("本文"),
         required=False,

@@ -31,11 +31,12 @@ class TopicForm(VersionedForm):
         fields = ["url", "title", "notes"]  # kind is a form field: it also offers "auto"
         widgets = {
             "url": forms.URLInput(attrs={"placeholder": "https://arxiv.org/abs/…", "inputmode": "url"}),
-            "title": forms.TextInput(attrs={"autocomplete": "off"}),
+            "title": forms.TextInput(attrs={"autocomplete": "off", "data-focus-first": ""}),
         }
         error_messages = {"url": {"invalid": _("URLの形式が正しくありません (https://… で入力してください)。")}}
 
     field_order = ["kind", "url", "title", "notes"]
+    id_prefix = "topic"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,6 +45,8 @@ class TopicForm(VersionedForm):
 
 
 class RemarkForm(VersionedForm):
+    id_prefix = "remark"
+
     class Meta:
         model = Remark
         fields = ["body"]

@@ -77,7 +77,9 @@
     if (!(el instanceof HTMLElement)) return;
     var editForm = el.matches("[data-inline-edit]") ? el : el.querySelector("[data-inline-edit]");
     if (editForm && !el.matches("[data-add-form]") && !el.closest("#add-topic")) {
-      var field = editForm.querySelector("[aria-invalid=true], input:not([type=hidden]), textarea, select");
+      var field = editForm.querySelector(".has-error input, .has-error textarea, .has-error select") ||
+        editForm.querySelector("[data-focus-first]") ||
+        editForm.querySelector("input:not([type=hidden]), textarea, select");
       if (field) field.focus();
     } else if (el.matches(".topic:not(.deleted), .deep-dive, .remark") && document.activeElement === document.body) {
       // Back from an edit form: keep the keyboard user where they were.
@@ -120,9 +122,37 @@
     return !!(active && active !== document.body && el.contains(active) && active.matches("textarea, input, select"));
   }
 
+  // Cards carry a fingerprint of their saved content (data-rev), so that UI state such as
+  // an opened remark box does not count as a change; other regions compare their markup.
+  function changedContent(old, fresh) {
+    if (old.hasAttribute("data-rev") || fresh.hasAttribute("data-rev")) {
+      return old.getAttribute("data-rev") !== fresh.getAttribute("data-rev");
+    }
+    return old.outerHTML !== fresh.outerHTML;
+  }
+
   function adopt(node) {
     var copy = document.importNode(node, true);
     return copy;
+  }
+
+  function replace(old, fresh) {
+    var copy = adopt(fresh);
+    old.replaceWith(copy);
+    htmx.process(copy);
+    return copy;
+  }
+
+  // A card (topic or deep dive): its own content and its remarks change independently,
+  // so a new remark does not close the card's open forms, and the reverse.
+  function mergeCard(old, fresh) {
+    if (changedContent(old, fresh)) {
+      if (!busy(old)) replace(old, fresh);
+      return;
+    }
+    var region = old.querySelector(".remarks-region");
+    var freshRegion = fresh.querySelector(".remarks-region");
+    if (region && freshRegion && changedContent(region, freshRegion) && !busy(region)) replace(region, freshRegion);
   }
 
   // Bring `current` in line with `fresh`, child by child, keyed by id, leaving busy ones alone.
@@ -138,18 +168,8 @@
       var old = document.getElementById(node.id);
       var placed;
       if (old && old.parentElement === current) {
-        if (busy(old)) {
-          placed = old;
-        } else if (mergeInner) {
-          mergeInner(old, node);
-          placed = old;
-        } else if (old.outerHTML !== node.outerHTML) {
-          placed = adopt(node);
-          old.replaceWith(placed);
-          htmx.process(placed);
-        } else {
-          placed = old;
-        }
+        mergeInner(old, node);
+        placed = document.getElementById(node.id) || old;
       } else {
         placed = adopt(node);
         added += 1;
@@ -166,7 +186,7 @@
     var heading = old.querySelector(".presenter-name");
     var freshHeading = fresh.querySelector(".presenter-name");
     if (heading && freshHeading && heading.outerHTML !== freshHeading.outerHTML) heading.replaceWith(adopt(freshHeading));
-    return mergeChildren(old, fresh, ".topic", null);
+    return mergeChildren(old, fresh, ".topic", mergeCard);
   }
 
   function mergeBoard(doc) {
@@ -180,17 +200,16 @@
       var empty = document.getElementById("no-topics");
       if (empty && presenters.children.length) empty.remove();
     }
-    ["agenda", "deep-dive"].forEach(function (id) {
-      var old = document.getElementById(id);
-      var fresh = doc.getElementById(id);
-      if (fresh && !old && id === "deep-dive") {
-        document.querySelector(".board").appendChild(adopt(fresh));
-      } else if (old && fresh && !busy(old) && old.outerHTML !== fresh.outerHTML) {
-        var copy = adopt(fresh);
-        old.replaceWith(copy);
-        htmx.process(copy);
-      }
-    });
+    var agenda = document.getElementById("agenda");
+    var freshAgenda = doc.getElementById("agenda");
+    if (agenda && freshAgenda && changedContent(agenda, freshAgenda)) replace(agenda, freshAgenda);
+    var deepDive = document.getElementById("deep-dive");
+    var freshDeepDive = doc.getElementById("deep-dive");
+    if (freshDeepDive && !deepDive) {
+      htmx.process(document.querySelector(".board").appendChild(adopt(freshDeepDive)));
+    } else if (deepDive && freshDeepDive) {
+      mergeCard(deepDive, freshDeepDive);
+    }
     if (added) announce(added === 1 ? "新しいトピックが追加されました。" : added + "件の新しいトピックが追加されました。");
   }
 

@@ -1,0 +1,639 @@
+"""Reading an export of the old notes page: bytes → text → plain dataclasses with line numbers.
+
+Two variants share one structure — date line, guidance, `@presenter` blocks, `[kind] title`
+topics, `メインTOPIC` — and differ in how notes are written: the plain-text export (`•` bullets
+nested by indentation, lone lines) is converted to Markdown here; the Markdown variant (`- `
+bullets, `#` headings, `[title](url)` links) is kept as written (markdown_notes.py).
+Nothing here touches the database: the importer turns a ParsedMeeting into rows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from django.utils.translation import gettext as _
+
+from . import markdown_notes
+from .syntax import (
+    DATE_LINE_RE,
+    HEADING_MARKS_RE,
+    KIND_TAGS,
+    MAIN_TOPIC_RE,
+    PRESENTER_RE,
+    TOPIC_RE,
+    name_key,
+    normalize_name,
+    remark_in,
+    split_presenter,
+    split_title,
+)
+
+# One meeting's export is tens of kilobytes (the real sample is 20 kB); anything this large is
+# not one meeting's notes, and refusing it early keeps a request from parsing megabytes.
+MAX_BYTES = 2 * 1024 * 1024
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+
+
+class NotesError(Exception):
+    """The file as a whole cannot be read as a notes export."""
+
+    def __init__(self, message: str, *, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass
+class Problem:
+    line: int | None
+    message: str
+    level: str = ERROR
+
+
+@dataclass
+class ParsedRemark:
+    handle: str
+    body: str  # Markdown, exactly as it stands in the notes
+    line: int
+
+
+@dataclass
+class ParsedTopic:
+    kind: str
+    title: str
+    url: str
+    line: int
+    notes: str = ""
+    remarks: list[ParsedRemark] = field(default_factory=list)
+
+
+@dataclass
+class ParsedPresenter:
+    display_name: str
+    handle: str  # "" when the export names none
+    line: int
+    topics: list[ParsedTopic] = field(default_factory=list)
+
+
+@dataclass
+class ParsedDeepDive:
+    title: str
+    url: str
+    line: int
+    presenter: ParsedPresenter | None
+    body: str = ""
+    remarks: list[ParsedRemark] = field(default_factory=list)
+
+
+@dataclass
+class ParsedMeeting:
+    date: dt.date
+    title: str
+    guidance: str
+    variant: str  # "text" or "markdown"
+    presenters: list[ParsedPresenter] = field(default_factory=list)
+    deep_dive: ParsedDeepDive | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == ERROR]
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based, as an editor shows it
+    text: str
+
+
+# --------------------------------------------------------------------------------------------
+# Bytes → text
+# --------------------------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+# Japanese encodings tried after UTF-8: cp932 is Windows' Shift_JIS (a superset of it).
+_LEGACY_ENCODINGS = (("cp932", "Shift_JIS"), ("euc_jp", "EUC-JP"))
+
+
+def _japanese_score(text: str) -> int:
+    # Real Japanese is full of kana; Japanese bytes read in the wrong legacy encoding come out
+    # as half-width katakana and symbols instead.
+    kana = sum(1 for c in text if "\u3040" <= c <= "\u30ff")
+    halfwidth = sum(1 for c in text if "\uff61" <= c <= "\uff9f")
+    return kana - 2 * halfwidth
+
+
+def decode(data: bytes, *, size: int | None = None) -> tuple[str, str]:
+    """(text, encoding label). UTF-8 first, then Shift_JIS / EUC-JP; refuses binary files.
+
+    `size` is the file's real size when only the first MAX_BYTES + 1 bytes were read.
+    """
+    size = max(size or 0, len(data))
+    if size > MAX_BYTES:
+        raise NotesError(
+            _("ファイルが大きすぎます（%(size)s MB）。1回分のノートは %(limit)s MB までです。")
+            % {"size": f"{size / 1024 / 1024:.1f}", "limit": MAX_BYTES // 1024 // 1024}
+        )
+    text, label = None, ""
+    for bom, encoding, bom_label in _BOMS:
+        if data.startswith(bom):
+            with contextlib.suppress(UnicodeDecodeError):
+                text, label = data.decode(encoding), bom_label
+            break
+    if text is None:
+        if b"\x00" in data:
+            raise NotesError(_("テキストファイルではありません（バイナリファイルです）。"))
+        try:
+            text, label = data.decode("utf-8"), "UTF-8"
+        except UnicodeDecodeError:
+            candidates = []
+            for encoding, legacy_label in _LEGACY_ENCODINGS:
+                try:
+                    candidates.append((data.decode(encoding), legacy_label))
+                except UnicodeDecodeError:
+                    continue
+            if not candidates:
+                raise NotesError(
+                    _("文字コードを判別できません。UTF-8 で保存し直してください。")
+                ) from None
+            text, label = max(candidates, key=lambda c: _japanese_score(c[0]))
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise NotesError(_("ファイルが空です。"))
+    controls = sum(
+        1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v"
+    )
+    if controls > max(2, len(text) // 200):
+        raise NotesError(_("テキストファイルではありません（制御文字が多すぎます）。"))
+    return text, label
+
+
+def detect_variant(text: str, *, name: str = "") -> str:
+    """"markdown" or "text": the file name decides when it says .md; otherwise the content."""
+    if PurePath(name).suffix.lower() in {".md", ".markdown"}:
+        return "markdown"
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    if first.startswith("#"):
+        return "markdown"
+    if any(re.match(r"^\s*[•・]", line) for line in lines):
+        return "text"
+    markdown_marks = re.compile(r"^\s*[-*+] \S|^#{1,6} \S|\]\(https?://")
+    return "markdown" if any(markdown_marks.search(line) for line in lines) else "text"
+
+
+# --------------------------------------------------------------------------------------------
+# Text → structure
+# --------------------------------------------------------------------------------------------
+
+_FENCE_RE = re.compile(r"^\s*(```|~~~)")
+
+
+def _structural(text: str, *, markdown: bool) -> tuple[str, re.Match[str] | None]:
+    """What a line starts: "presenter", "topic", "main" or "text", and the match."""
+    if not text or text[0] in " \t":
+        return "text", None
+    head = HEADING_MARKS_RE.sub("", text, count=1) if markdown else text
+    for kind, pattern in (("presenter", PRESENTER_RE), ("topic", TOPIC_RE), ("main", MAIN_TOPIC_RE)):
+        match = pattern.match(head)
+        if match:
+            return kind, match
+    return "text", None
+
+
+def structural_kind(text: str, *, markdown: bool) -> str:
+    return _structural(text, markdown=markdown)[0]
+
+
+def _lines(text: str, *, markdown: bool) -> list[Line]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    result = []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        raw = raw.expandtabs(4)
+        if not raw.strip():
+            raw = ""  # lines of only (ideographic) spaces separate blocks
+        elif not markdown:
+            raw = raw.rstrip()  # the Markdown variant keeps two-space hard breaks
+        result.append(Line(number, raw))
+    return result
+
+
+def _trim(lines: list[Line]) -> list[Line]:
+    start, end = 0, len(lines)
+    while start < end and not lines[start].text:
+        start += 1
+    while end > start and not lines[end - 1].text:
+        end -= 1
+    return lines[start:end]
+
+
+def split_trailing_remarks(lines: list[Line]) -> tuple[list[Line], list[ParsedRemark]]:
+    """Remark lines after a topic's notes (`[fr] …` at the left margin) belong to the topic,
+    not to its notes; the exporter writes board remarks there. A remark that stands inside the
+    notes (a bullet or an indented line) stays in the notes, where it was written."""
+    lines = _trim(lines)
+    remarks: list[ParsedRemark] = []
+    end = len(lines)
+    while end:
+        start = end
+        # A multi-line remark continues on lines indented by two spaces.
+        while start > 1 and lines[start - 1].text.startswith("  ") and not _ITEM_RE.match(
+            lines[start - 1].text
+        ):
+            start -= 1
+        head = lines[start - 1]
+        found = remark_in(head.text) if head.text[:1] not in {"", " "} else None
+        if found is None:
+            break
+        body = "\n".join([found[1], *(line.text.strip() for line in lines[start:end])])
+        remarks.insert(0, ParsedRemark(found[0], body, head.number))
+        end = start - 1
+        while end and not lines[end - 1].text:
+            end -= 1
+    return lines[:end], remarks
+
+
+def parse(text: str, *, variant: str = "text") -> ParsedMeeting:
+    """Read one meeting's export. Raises NotesError when the text is no notes export at all;
+    anything wrong inside it is a Problem with its line number on the result."""
+    markdown = variant == "markdown"
+    lines = _lines(text, markdown=markdown)
+    first = next((line for line in lines if line.text), None)
+    if first is None:
+        raise NotesError(_("ファイルが空です。"))
+    date_match = DATE_LINE_RE.match(HEADING_MARKS_RE.sub("", first.text.strip(), count=1))
+    if date_match is None:
+        if any(structural_kind(line.text, markdown=markdown) != "text" for line in lines):
+            raise NotesError(
+                _("最初の行に日付がありません（例: 2025-03-28 機械学習勉強会）。"),
+                line=first.number,
+            )
+        raise NotesError(
+            _(
+                "ノートのエクスポートではありません: 最初の行が「2025-03-28 機械学習勉強会」の形"
+                "ではなく、@発表者 や [論文] [blog] [oss] の行もありません。"
+            ),
+            line=first.number,
+        )
+    year, month, day, title = date_match.groups()
+    try:
+        date = dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise NotesError(
+            _("日付 %(date)s は存在しません。") % {"date": f"{year}-{month}-{day}"},
+            line=first.number,
+        ) from None
+    return _Reader(markdown=markdown).read(
+        lines[lines.index(first) + 1 :], date=date, title=normalize_name(title or "")
+    )
+
+
+class _Reader:
+    """One pass over the lines after the date line, collecting blocks and problems."""
+
+    def __init__(self, *, markdown: bool) -> None:
+        self.markdown = markdown
+        self.problems: list[Problem] = []
+        self.presenters: list[ParsedPresenter] = []
+        self.by_key: dict[str, ParsedPresenter] = {}
+        self.bodies: dict[int, list[Line]] = {}  # id(topic) → its note lines
+        self.topics: list[ParsedTopic] = []
+
+    def problem(self, line: int | None, message: str, level: str = ERROR) -> None:
+        self.problems.append(Problem(line, message, level))
+
+    def read(self, lines: list[Line], *, date: dt.date, title: str) -> ParsedMeeting:
+        guidance: list[Line] = []
+        main: list[Line] | None = None
+        main_line: Line | None = None
+        main_title = ""
+        presenter: ParsedPresenter | None = None
+        body: list[Line] | None = None  # the current topic's note lines
+        in_fence = False
+        for line in lines:
+            if main is not None:
+                main.append(line)
+                continue
+            if self.markdown and _FENCE_RE.match(line.text):
+                in_fence = not in_fence
+            kind, match = ("text", None) if in_fence else _structural(line.text, markdown=self.markdown)
+            self._refuse_second_meeting(line, title)
+            if kind == "presenter":
+                presenter = self._presenter(match.group(1), line)
+                body = None
+            elif kind == "topic":
+                topic_title, url = split_title(match.group(2))
+                topic = ParsedTopic(KIND_TAGS[match.group(1).lower()], topic_title, url, line.number)
+                if presenter is None:
+                    self.problem(line.number, _("発表者（@名前）の行より前にトピックがあります。"))
+                else:
+                    presenter.topics.append(topic)
+                body = self._start_topic(topic)
+            elif kind == "main":
+                main, main_line, main_title = [], line, match.group(1) or ""
+            elif body is not None:
+                body.append(line)
+            elif presenter is not None:
+                body = self._untagged_topic(presenter, line)
+            else:
+                guidance.append(line)
+
+        meeting = ParsedMeeting(
+            date=date,
+            title=title,
+            guidance="\n".join(line.text for line in _trim(guidance)),
+            variant="markdown" if self.markdown else "text",
+        )
+        for topic in self.topics:
+            topic.notes, topic.remarks = self._convert(self.bodies[id(topic)], headings=False)
+        meeting.presenters = [p for p in self.presenters if self._has_topics(p)]
+        if main_line is not None:
+            meeting.deep_dive = self._deep_dive(main_line, main_title, main or [])
+        meeting.problems = sorted(self.problems, key=lambda p: p.line or 0)
+        return meeting
+
+    def _refuse_second_meeting(self, line: Line, title: str) -> None:
+        match = DATE_LINE_RE.match(line.text) if title else None
+        if match and normalize_name(match.group(4) or "") == title:
+            raise NotesError(
+                _("2つ目の勉強会の日付行です。1つのファイルには1回分だけを入れてください。"),
+                line=line.number,
+            )
+
+    def _presenter(self, raw: str, line: Line) -> ParsedPresenter:
+        display_name, handle = split_presenter(raw)
+        known = (handle and self.by_key.get("@" + handle)) or self.by_key.get(name_key(display_name))
+        if known:
+            self.problem(
+                line.number,
+                _("@%(name)s は %(first)s 行目にもあります。同じ発表者としてまとめました。")
+                % {"name": display_name, "first": known.line},
+                WARNING,
+            )
+            known.handle = known.handle or handle
+        else:
+            known = ParsedPresenter(display_name, handle, line.number)
+            self.presenters.append(known)
+        self.by_key[name_key(display_name)] = known
+        if known.handle:
+            self.by_key["@" + known.handle] = known
+        return known
+
+    def _start_topic(self, topic: ParsedTopic) -> list[Line]:
+        self.topics.append(topic)
+        self.bodies[id(topic)] = []
+        return self.bodies[id(topic)]
+
+    def _untagged_topic(self, presenter: ParsedPresenter, line: Line) -> list[Line] | None:
+        """Text between `@presenter` and its first `[kind]` line."""
+        if not line.text:
+            return None
+        if line.text[0] == " " or _ITEM_RE.match(line.text):
+            self.problem(
+                line.number,
+                _("トピックの行（例: [blog] タイトル）がないままメモが始まっています。"),
+            )
+            return []  # the rest of these notes has nowhere to go; reported once
+        title, url = split_title(line.text)
+        self.problem(
+            line.number,
+            _("種類のタグ（[論文] [blog] [oss]）がありません。[blog] として取り込みます。"),
+            WARNING,
+        )
+        topic = ParsedTopic("blog", title, url, line.number)
+        presenter.topics.append(topic)
+        return self._start_topic(topic)
+
+    def _has_topics(self, presenter: ParsedPresenter) -> bool:
+        if not presenter.topics:
+            self.problem(
+                presenter.line,
+                _("@%(name)s にはトピックがありません。") % {"name": presenter.display_name},
+                WARNING,
+            )
+        return bool(presenter.topics)
+
+    def _deep_dive(self, main_line: Line, title: str, lines: list[Line]) -> ParsedDeepDive | None:
+        lines = _trim(lines)
+        presenter = None
+        named = lines and PRESENTER_RE.match(HEADING_MARKS_RE.sub("", lines[0].text, count=1))
+        if named:
+            display_name, handle = split_presenter(named.group(1))
+            presenter = ParsedPresenter(display_name, handle, lines[0].number)
+            lines = _trim(lines[1:])
+        title_line = main_line.number
+        if not title and lines:
+            title, title_line = HEADING_MARKS_RE.sub("", lines[0].text.strip(), count=1), lines[0].number
+            lines = lines[1:]
+        tagged = TOPIC_RE.match(title)
+        if tagged:  # `[論文] Title`: the main topic is always a paper
+            title = tagged.group(2)
+        title, url = split_title(title)
+        if not title:
+            self.problem(main_line.number, _("メインTOPICのタイトルがありません。"))
+            return None
+        deep_dive = ParsedDeepDive(title, url, title_line, presenter)
+        deep_dive.body, deep_dive.remarks = self._convert(lines, headings=True)
+        return deep_dive
+
+    def _convert(self, lines: list[Line], *, headings: bool) -> tuple[str, list[ParsedRemark]]:
+        lines, trailing = split_trailing_remarks(lines)
+        if self.markdown:
+            text, inline = markdown_notes.convert(lines, headings=headings)
+        else:
+            text, inline = _PlainNotes(lines, headings=headings).convert()
+        return text, [ParsedRemark(h, b, n) for h, b, n in inline] + trailing
+
+
+# --------------------------------------------------------------------------------------------
+# Plain-text notes → Markdown
+# --------------------------------------------------------------------------------------------
+
+# `•` is the old page's bullet; `・`, `-`, `*`, `+` and `1.` / `1)` are what people type.
+_ITEM_RE = re.compile(r"^( *)(•|・|[-*+](?= )|\d{1,9}[.)](?= ))\s*(\S.*)$")
+_SENTENCE_MARKS = ("。", "、", "，", "．")
+_SENTENCE_ENDS = (".", ":", "：", "!", "?", "！", "？", ";", "；")
+_MAX_HEADING = 60
+_MAX_NUMBERED_HEADING = 100
+
+_INLINE_ESCAPES = (
+    (re.compile(r"([\\`*])"), r"\\\1"),
+    # Underscores inside words (`max_new_tokens`) are never emphasis; only escape the others.
+    (re.compile(r"(?<!\w)_|_(?!\w)"), r"\\_"),
+    (re.compile(r"<(?=[A-Za-z/!?])"), "&lt;"),
+)
+# Text at the start of a line that Markdown would read as a block of its own.
+_BLOCK_START_RE = re.compile(r"^(?:#|>|[-+](?=\s|$)|\[[^\]]*\]:|(?:[-_]\s*){3,}$)")
+_NUMBER_START_RE = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
+
+
+def escape_inline(text: str) -> str:
+    for pattern, replacement in _INLINE_ESCAPES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def escape_block(text: str) -> str:
+    """Plain text → Markdown that renders as the same text (remarks keep their `[handle]`)."""
+    text = escape_inline(text)
+    if _BLOCK_START_RE.match(text):
+        return "\\" + text
+    return _NUMBER_START_RE.sub(r"\1\\\2", text)
+
+
+@dataclass
+class _Item:
+    line: Line
+    col: int
+    marker: str  # "-" or "3."
+    text: str
+
+
+@dataclass
+class _Text:
+    line: Line
+    col: int
+    text: str
+
+
+@dataclass
+class _Level:
+    col: int  # where the marker stood in the export
+    indent: int  # where it stands in the Markdown
+    content: int  # where its children go in the Markdown
+
+
+def _tokens(lines: list[Line]) -> list[_Item | _Text | None]:
+    """None for a blank line."""
+    tokens: list[_Item | _Text | None] = []
+    for line in lines:
+        if not line.text:
+            tokens.append(None)
+            continue
+        item = _ITEM_RE.match(line.text)
+        if item:
+            marker = item.group(2)
+            marker = marker[:-1] + "." if marker[0].isdigit() else "-"
+            tokens.append(_Item(line, len(item.group(1)), marker, item.group(3)))
+        else:
+            col = len(line.text) - len(line.text.lstrip(" "))
+            tokens.append(_Text(line, col, line.text.strip()))
+    return tokens
+
+
+class _PlainNotes:
+    """Bullets nested by indentation, numbered items and lone lines → Markdown.
+
+    Every lone line is its own paragraph (the old page had one block per line). In the main
+    topic, lone short lines without sentence punctuation are headings; their level follows their
+    indentation, numbered section lines (`1. Introduction` between blank lines) rank above other
+    headings at the same indentation. The line right after the title is the paper's one-line
+    description, never a heading.
+    """
+
+    def __init__(self, lines: list[Line], *, headings: bool) -> None:
+        self.tokens = _tokens(_trim(lines))
+        self.levels = self._heading_levels() if headings else {}
+        self.out: list[str] = []
+        self.remarks: list[tuple[str, str, int]] = []
+
+    def convert(self) -> tuple[str, list[tuple[str, str, int]]]:
+        stack: list[_Level] = []
+        after_blank = True
+        for index, token in enumerate(self.tokens):
+            if token is None:
+                after_blank = True
+                continue
+            if index in self.levels:
+                stack.clear()
+                self._block("#" * self.levels[index] + " " + escape_inline(token.text))
+            elif isinstance(token, _Item):
+                if not stack:
+                    self._block(None)
+                indent = self._place(stack, token)
+                self.out.append(" " * indent + f"{token.marker} " + self._content(token))
+            elif stack and not after_blank and token.col > stack[-1].col:
+                # A line indented under a bullet continues it, on a line of its own.
+                self.out[-1] += "  "
+                self.out.append(" " * stack[-1].content + self._content(token))
+            else:
+                stack.clear()
+                self._block(self._content(token))
+            after_blank = False
+        return "\n".join(self.out), self.remarks
+
+    def _block(self, text: str | None) -> None:
+        if self.out and self.out[-1]:
+            self.out.append("")
+        if text is not None:
+            self.out.append(text)
+
+    def _content(self, token: _Item | _Text) -> str:
+        found = remark_in(token.text)
+        if found:
+            handle, body = found[0], escape_inline(found[1])
+            self.remarks.append((handle, body, token.line.number))
+            return f"[{handle}] {body}"
+        return escape_block(token.text)
+
+    @staticmethod
+    def _place(stack: list[_Level], item: _Item) -> int:
+        while stack and item.col < stack[-1].col - 1:
+            stack.pop()
+        if stack and item.col <= stack[-1].col + 1:
+            indent = stack.pop().indent  # a sibling
+        elif stack:
+            indent = stack[-1].content  # a child
+        else:
+            indent = 0
+        stack.append(_Level(item.col, indent, indent + len(item.marker) + 1))
+        return indent
+
+    def _heading_levels(self) -> dict[int, int]:
+        keys: dict[int, tuple[int, int]] = {}
+        tokens = self.tokens
+        for index, token in enumerate(tokens):
+            before = tokens[index - 1] if index else None
+            after = tokens[index + 1] if index + 1 < len(tokens) else None
+            if isinstance(token, _Item):
+                if (
+                    token.marker[0].isdigit()
+                    and before is None
+                    and after is None
+                    and len(token.text) <= _MAX_NUMBERED_HEADING
+                    and not token.text.endswith(_SENTENCE_MARKS)
+                ):
+                    token.text = f"{token.marker} {token.text}"
+                    keys[index] = (token.col, 0)
+            elif token is not None and index and self._is_label(token, before):
+                keys[index] = (token.col, 1)
+        ranks = {key: rank for rank, key in enumerate(sorted(set(keys.values())))}
+        return {index: min(2 + ranks[key], 6) for index, key in keys.items()}
+
+    @staticmethod
+    def _is_label(token: _Text, before: _Item | _Text | None) -> bool:
+        text = token.text
+        starts_block = (
+            before is None
+            or (isinstance(before, _Item) and token.col <= before.col)
+            or (isinstance(before, _Text) and before.text.endswith(("。", *_SENTENCE_ENDS)))
+        )
+        return (
+            starts_block
+            and len(text) <= _MAX_HEADING
+            and not any(mark in text for mark in _SENTENCE_MARKS)
+            and not text.endswith(_SENTENCE_ENDS)
+            and not text.startswith("※")
+            and remark_in(text) is None
+        )

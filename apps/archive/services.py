@@ -1,0 +1,18 @@
+"""Writes of the archive app itself (the import writes meetings through their own services)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from .importer import FileReport
+from .models import ImportRun
+
+
+@transaction.atomic
+def import_run_create(*, uploaded_by, dry_run: bool, reports: list[FileReport]) -> ImportRun:
+    run = ImportRun(
+        uploaded_by=uploaded_by, dry_run=dry_run, report=[r.as_dict() for r in reports]
+    )
+    run.full_clean()
+    run.save()
+    return run

@@ -1,0 +1,466 @@
+"""Keeping the search index in step with the board.
+
+Every write of a topic, remark, deep dive, meeting or member re-indexes what it touched. The
+services call :func:`schedule_index` after their write (the index is updated when the
+transaction commits), or one of the ``index_*`` functions directly to update it inside the same
+transaction. All of them take ids, re-read the rows and are idempotent: running one twice, or
+for something that no longer exists, is harmless. Hard deletes need nothing (the index rows
+cascade); a soft-deleted topic is removed by :func:`index_topic`.
+
+``rebuild_search_index`` (:func:`rebuild_index`) recreates the whole index from the board.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from html.parser import HTMLParser
+from itertools import islice
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from apps.accounts.models import User
+from apps.core.markdown import render_markdown
+from apps.deepdives.models import DeepDive
+from apps.meetings.models import Meeting
+from apps.topics.models import Remark, Topic
+
+from .backends import get_backend
+from .models import SearchEntry
+from .tokenizer import field_tokens
+from .urlkeys import url_key
+
+logger = logging.getLogger(__name__)
+
+DEEP_DIVE_ANCHOR = "deep-dive"
+
+
+# --------------------------------------------------------------------------------------------
+# Link metadata: one more text source, filled in once apps.links has its Link model.
+# --------------------------------------------------------------------------------------------
+
+
+def link_text(url: str) -> str:
+    """The URL and, later, its fetched metadata (paper title, authors, abstract, site name,
+    repository description) as plain text, indexed in the "link metadata" field class.
+
+    Until apps.links has a Link model this is the URL itself. When it does, append the Link's
+    text here and call :func:`index_link` when a fetch completes.
+    """
+    return url or ""
+
+
+# --------------------------------------------------------------------------------------------
+# Building entries (pure: objects in, unsaved SearchEntry rows out).
+# --------------------------------------------------------------------------------------------
+
+
+def _meeting_text(meeting: Meeting) -> str:
+    # The default title (the group's name) is on every meeting: indexing it would make `勉強会`
+    # or `学習` match the whole archive.
+    if meeting.title and meeting.title != settings.GROUP_NAME:
+        return f"{meeting.date.isoformat()}\n{meeting.title}"
+    return meeting.date.isoformat()
+
+
+def _entry(
+    *,
+    source: str,
+    meeting: Meeting,
+    presenter: User,
+    kind: str,
+    anchor: str,
+    title: str = "",
+    links: str = "",
+    body: str = "",
+    context: str = "",
+    url: str = "",
+    position: int = 0,
+    topic_id: int | None = None,
+    remark_id: int | None = None,
+    deep_dive_id: int | None = None,
+) -> SearchEntry:
+    meta = f"{presenter.display_name}\n{presenter.handle}\n{_meeting_text(meeting)}"
+    return SearchEntry(
+        source=source,
+        meeting_id=meeting.pk,
+        presenter_id=presenter.pk,
+        kind=kind,
+        meeting_date=meeting.date,
+        year=meeting.date.year,
+        anchor=anchor[:300],
+        context=context[:300],
+        position=position,
+        url=url[:2000],
+        url_key=url_key(url),
+        title=title,
+        links=links,
+        body=body,
+        meta=meta,
+        title_tokens=field_tokens(title),
+        links_tokens=field_tokens(links),
+        body_tokens=field_tokens(body),
+        meta_tokens=field_tokens(meta),
+        topic_id=topic_id,
+        remark_id=remark_id,
+        deep_dive_id=deep_dive_id,
+    )
+
+
+def topic_entry(topic: Topic, *, meeting: Meeting, presenter: User) -> SearchEntry:
+    return _entry(
+        source=SearchEntry.Source.TOPIC,
+        meeting=meeting,
+        presenter=presenter,
+        kind=topic.kind,
+        anchor=f"topic-{topic.pk}",
+        title=topic.title,
+        links=link_text(topic.url),
+        body=topic.notes,
+        url=topic.url,
+        topic_id=topic.pk,
+    )
+
+
+def remark_entry(
+    remark: Remark, *, meeting: Meeting, kind: str, context: str, author: User
+) -> SearchEntry:
+    return _entry(
+        source=SearchEntry.Source.REMARK,
+        meeting=meeting,
+        presenter=author,
+        kind=kind,
+        anchor=f"remark-{remark.pk}",
+        body=remark.body,
+        context=context,
+        topic_id=remark.topic_id,
+        remark_id=remark.pk,
+        deep_dive_id=remark.deep_dive_id,
+    )
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str
+    heading: str
+    text: str
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_BLOCKS = frozenset(
+    {"p", "br", "hr", "li", "ul", "ol", "pre", "blockquote", "table", "tr", "div", "details", "summary"}
+)
+
+
+class _SectionParser(HTMLParser):
+    """Splits the stored, sanitized deep-dive HTML at its headings, keeping their ids."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sections: list[tuple[str, list[str], list[str]]] = [(DEEP_DIVE_ANCHOR, [], [])]
+        self.in_heading = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HEADINGS:
+            # A heading without an id (cannot happen with our renderer) stays in the section
+            # above, so the hit still lands somewhere that exists.
+            anchor = dict(attrs).get("id") or self.sections[-1][0]
+            self.sections.append((anchor, [], []))
+            self.in_heading = True
+        elif tag in _BLOCKS:
+            self.sections[-1][2].append("\n")
+        elif tag in {"td", "th"}:
+            self.sections[-1][2].append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HEADINGS:
+            self.in_heading = False
+        elif tag in _BLOCKS:
+            self.sections[-1][2].append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.sections[-1][1 if self.in_heading else 2].append(data)
+
+
+def _clean(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def deep_dive_sections(body_html: str) -> list[Section]:
+    """The deep dive's text before its first heading, then one section per heading."""
+    parser = _SectionParser()
+    parser.feed(body_html or "")
+    parser.close()
+    return [
+        Section(anchor, _clean("".join(heading)), _clean("".join(text)))
+        for anchor, heading, text in parser.sections
+    ]
+
+
+def deep_dive_entries(deep_dive: DeepDive, *, meeting: Meeting, presenter: User) -> list[SearchEntry]:
+    body_html = deep_dive.body_html
+    if not body_html and deep_dive.body:
+        body_html = render_markdown(deep_dive.body, with_toc=True).html
+    entries = []
+    for position, section in enumerate(deep_dive_sections(body_html)):
+        intro = position == 0
+        entries.append(
+            _entry(
+                source=SearchEntry.Source.DEEP_DIVE,
+                meeting=meeting,
+                presenter=presenter,
+                kind=Topic.Kind.PAPER,
+                anchor=section.anchor,
+                title=deep_dive.title if intro else section.heading,
+                links=link_text(deep_dive.paper_url) if intro else "",
+                body=section.text,
+                context="" if intro else deep_dive.title,
+                url=deep_dive.paper_url if intro else "",
+                position=position,
+                deep_dive_id=deep_dive.pk,
+            )
+        )
+    return entries
+
+
+# --------------------------------------------------------------------------------------------
+# Index on write: by id, idempotent.
+# --------------------------------------------------------------------------------------------
+
+
+def _topic_with_remarks(topic: Topic) -> list[SearchEntry]:
+    meeting, presenter = topic.block.meeting, topic.block.presenter
+    entries = [topic_entry(topic, meeting=meeting, presenter=presenter)]
+    for remark in topic.remarks.select_related("author").order_by("pk"):
+        entries.append(
+            remark_entry(remark, meeting=meeting, kind=topic.kind, context=topic.title, author=remark.author)
+        )
+    return entries
+
+
+def _deep_dive_with_remarks(deep_dive: DeepDive) -> list[SearchEntry]:
+    meeting = deep_dive.meeting
+    entries = deep_dive_entries(deep_dive, meeting=meeting, presenter=deep_dive.presenter)
+    for remark in deep_dive.remarks.select_related("author").order_by("pk"):
+        entries.append(
+            remark_entry(
+                remark, meeting=meeting, kind=Topic.Kind.PAPER, context=deep_dive.title, author=remark.author
+            )
+        )
+    return entries
+
+
+@transaction.atomic
+def index_topic(topic_id: int) -> None:
+    """(Re-)index a topic and its remarks; removes them if the topic is gone or soft-deleted."""
+    SearchEntry.objects.filter(topic_id=topic_id).delete()
+    topic = (
+        Topic.objects.live()
+        .select_related("block__meeting", "block__presenter")
+        .filter(pk=topic_id)
+        .first()
+    )
+    if topic is not None:
+        SearchEntry.objects.bulk_create(_topic_with_remarks(topic))
+
+
+@transaction.atomic
+def index_remark(remark_id: int) -> None:
+    SearchEntry.objects.filter(remark_id=remark_id).delete()
+    remark = (
+        Remark.objects.select_related("author", "topic__block__meeting", "deep_dive__meeting")
+        .filter(pk=remark_id)
+        .first()
+    )
+    if remark is None:
+        return
+    if remark.topic is not None:
+        if remark.topic.deleted_at is not None:
+            return
+        entry = remark_entry(
+            remark,
+            meeting=remark.topic.block.meeting,
+            kind=remark.topic.kind,
+            context=remark.topic.title,
+            author=remark.author,
+        )
+    else:
+        entry = remark_entry(
+            remark,
+            meeting=remark.deep_dive.meeting,
+            kind=Topic.Kind.PAPER,
+            context=remark.deep_dive.title,
+            author=remark.author,
+        )
+    entry.save()
+
+
+@transaction.atomic
+def index_deep_dive(deep_dive_id: int) -> None:
+    """(Re-)index a deep dive's sections and its remarks (their context is its title)."""
+    SearchEntry.objects.filter(deep_dive_id=deep_dive_id).delete()
+    deep_dive = DeepDive.objects.select_related("meeting", "presenter").filter(pk=deep_dive_id).first()
+    if deep_dive is not None:
+        SearchEntry.objects.bulk_create(_deep_dive_with_remarks(deep_dive))
+
+
+@transaction.atomic
+def index_meeting(meeting_id: int) -> None:
+    """Everything in a meeting (its date or title changed, or a presenter block moved)."""
+    SearchEntry.objects.filter(meeting_id=meeting_id).delete()
+    entries: list[SearchEntry] = []
+    topics = (
+        Topic.objects.live()
+        .filter(block__meeting_id=meeting_id)
+        .select_related("block__meeting", "block__presenter")
+    )
+    for topic in topics:
+        entries.extend(_topic_with_remarks(topic))
+    deep_dive = DeepDive.objects.select_related("meeting", "presenter").filter(meeting_id=meeting_id).first()
+    if deep_dive is not None:
+        entries.extend(_deep_dive_with_remarks(deep_dive))
+    SearchEntry.objects.bulk_create(entries)
+
+
+def index_member(user_id: int) -> None:
+    """A member's name or handle changed: re-index the meetings they appear in."""
+    meeting_ids = set(
+        SearchEntry.objects.filter(presenter_id=user_id).values_list("meeting_id", flat=True)
+    )
+    for meeting_id in sorted(meeting_ids):
+        index_meeting(meeting_id)
+
+
+def index_link(url: str) -> None:
+    """Link metadata for this URL arrived or changed: re-index what cites it."""
+    key = url_key(url)
+    if not key:
+        return
+    rows = SearchEntry.objects.filter(url_key=key).values_list("topic_id", "deep_dive_id")
+    for topic_id, deep_dive_id in set(rows):
+        if topic_id:
+            index_topic(topic_id)
+        elif deep_dive_id:
+            index_deep_dive(deep_dive_id)
+
+
+_INDEXERS: dict[type, Callable[[int], None]] = {
+    Topic: index_topic,
+    Remark: index_remark,
+    DeepDive: index_deep_dive,
+    Meeting: index_meeting,
+    User: index_member,
+}
+
+
+def schedule_index(obj: Topic | Remark | DeepDive | Meeting | User) -> None:
+    """Re-index `obj` once the current transaction commits (at once outside a transaction).
+
+    `robust`: the write has already succeeded when this runs; an indexing error is logged and
+    `rebuild_search_index` repairs it, rather than turning a saved edit into an error page.
+    """
+    for model, indexer in _INDEXERS.items():
+        if isinstance(obj, model):
+            transaction.on_commit(partial(indexer, obj.pk), robust=True)
+            return
+    raise TypeError(f"schedule_index does not know {type(obj).__name__}")
+
+
+# --------------------------------------------------------------------------------------------
+# Rebuild.
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RebuildStats:
+    entries: int = 0
+    topics: int = 0
+    remarks: int = 0
+    deep_dives: int = 0
+    seconds: float = 0.0
+
+
+def _batched(iterable: Iterable[SearchEntry], size: int) -> Iterator[list[SearchEntry]]:
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _all_entries(stats: RebuildStats, chunk: int) -> Iterator[SearchEntry]:
+    topics = (
+        Topic.objects.live()
+        .select_related("block__meeting", "block__presenter")
+        .order_by("pk")
+        .iterator(chunk_size=chunk)
+    )
+    for topic in topics:
+        stats.topics += 1
+        yield topic_entry(topic, meeting=topic.block.meeting, presenter=topic.block.presenter)
+
+    remarks = (
+        Remark.objects.filter(topic__isnull=False, topic__deleted_at__isnull=True)
+        .select_related("author", "topic__block__meeting")
+        .order_by("pk")
+        .iterator(chunk_size=chunk)
+    )
+    for remark in remarks:
+        stats.remarks += 1
+        yield remark_entry(
+            remark,
+            meeting=remark.topic.block.meeting,
+            kind=remark.topic.kind,
+            context=remark.topic.title,
+            author=remark.author,
+        )
+
+    deep_dives = DeepDive.objects.select_related("meeting", "presenter").order_by("pk")
+    for deep_dive in deep_dives.iterator(chunk_size=max(1, chunk // 10)):
+        stats.deep_dives += 1
+        yield from deep_dive_entries(deep_dive, meeting=deep_dive.meeting, presenter=deep_dive.presenter)
+
+    remarks = (
+        Remark.objects.filter(deep_dive__isnull=False)
+        .select_related("author", "deep_dive__meeting")
+        .order_by("pk")
+        .iterator(chunk_size=chunk)
+    )
+    for remark in remarks:
+        stats.remarks += 1
+        yield remark_entry(
+            remark,
+            meeting=remark.deep_dive.meeting,
+            kind=Topic.Kind.PAPER,
+            context=remark.deep_dive.title,
+            author=remark.author,
+        )
+
+
+@contextmanager
+def _bulk_load() -> Iterator[None]:
+    backend = get_backend()
+    backend.begin_rebuild()
+    yield
+    backend.finish_rebuild()
+
+
+def rebuild_index(*, batch_size: int = 2000, progress: Callable[[int], None] | None = None) -> RebuildStats:
+    """Recreate the whole index from the board, in one transaction: searches meanwhile see
+    the old index (PostgreSQL) or wait for the new one (SQLite), never a half-built one."""
+    started = time.perf_counter()
+    stats = RebuildStats()
+    with transaction.atomic(), _bulk_load():
+        for batch in _batched(_all_entries(stats, batch_size), batch_size):
+            SearchEntry.objects.bulk_create(batch)
+            stats.entries += len(batch)
+            if progress is not None:
+                progress(stats.entries)
+    get_backend().after_rebuild()
+    stats.seconds = time.perf_counter() - started
+    logger.info("search index rebuilt: %s entries in %.1fs (%s)", stats.entries, stats.seconds, connection.vendor)
+    return stats

@@ -1,0 +1,87 @@
+"""The search index: one row per thing a search can land on.
+
+A topic, a remark, and each section of a deep dive are separate entries, so a hit links to the
+exact place on the meeting page (`#topic-12`, `#remark-40`, `#h-2-提案手法`). Each entry keeps
+its text as written (for snippets) and its tokens (apps.search.tokenizer) in four field classes
+that rank differently: title > link metadata > notes/body > meta (people, meeting date/title).
+
+The rows are derived data: apps.search.indexing writes them, `rebuild_search_index` recreates
+them. The database-specific full-text structures are not in this model: on PostgreSQL,
+generated `tsvector` columns with a GIN index; on SQLite, an FTS5 table kept in sync by triggers
+(see migrations/0002 and apps/search/backends/).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchEntry(models.Model):
+    class Source(models.TextChoices):
+        TOPIC = "topic", _("トピック")
+        REMARK = "remark", _("コメント")
+        DEEP_DIVE = "deepdive", _("メインTOPIC")
+
+    source = models.CharField(max_length=10, choices=Source.choices)
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="+")
+    # Remark entries also carry their topic or deep dive, so re-indexing a topic (or deleting
+    # it) takes its remarks along in one statement.
+    topic = models.ForeignKey(
+        "topics.Topic", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    remark = models.ForeignKey(
+        "topics.Remark", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    deep_dive = models.ForeignKey(
+        "deepdives.DeepDive", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The presenter of a topic or deep dive, the author of a remark: what `by:` filters.
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # Topic kind; a remark takes its topic's kind, a deep dive is a paper.
+    kind = models.CharField(max_length=10)
+    meeting_date = models.DateField()
+    year = models.PositiveSmallIntegerField()  # the year facet, without a date function per row
+    anchor = models.CharField(max_length=300)  # element id on the meeting page
+    context = models.CharField(max_length=300, blank=True)  # the topic a remark is on, etc.
+    position = models.PositiveIntegerField(default=0)  # section order inside a deep dive
+    url = models.URLField(max_length=2000, blank=True)
+    url_key = models.CharField(max_length=500, blank=True)  # apps.search.urlkeys.url_key(url)
+
+    title = models.TextField(blank=True)
+    links = models.TextField(blank=True)  # link metadata (paper title, abstract, site, repo …)
+    body = models.TextField(blank=True)
+    meta = models.TextField(blank=True)  # presenter name and handle, meeting date and title
+
+    title_tokens = models.TextField(blank=True)
+    links_tokens = models.TextField(blank=True)
+    body_tokens = models.TextField(blank=True)
+    meta_tokens = models.TextField(blank=True)
+
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "search_entry"
+        verbose_name = _("検索インデックス")
+        verbose_name_plural = _("検索インデックス")
+        indexes = [
+            models.Index(fields=["-meeting_date", "-id"], name="search_entry_recent"),
+            models.Index(fields=["url_key"], name="search_entry_url_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_date} {self.source} {self.title or self.context}"[:120]
+
+    @property
+    def meeting_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("meetings:detail", kwargs={"date": self.meeting_date})
+
+    @property
+    def hit_url(self) -> str:
+        """The meeting page, scrolled to the topic, remark or deep-dive section."""
+        return f"{self.meeting_url}#{self.anchor}"

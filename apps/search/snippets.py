@@ -1,0 +1,119 @@
+"""Highlighted titles and snippets, built from escaped text only.
+
+The matched places are found with the same tokens and phrase rules as the index
+(:meth:`Phrase.spans`), in the normalized text, then mapped back to the text as written. The
+output is assembled from ``escape()``-d slices of user text and our own ``<mark>`` tags, so
+`<script>` in a note shows as text with the match marked, never as markup.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .tokenizer import Phrase, normalize, tokenize_spans
+
+ELLIPSIS = "…"
+_SPACE_RE = re.compile(r"\s+")
+
+
+def _joins_previous(char: str) -> bool:
+    # Combining marks, and the half-width voicing marks (ﾞﾟ) that NFKC turns into combining
+    # ones: `ｸﾞ` is one letter `グ` after normalization.
+    normalized = unicodedata.normalize("NFKC", char)
+    return bool(normalized) and unicodedata.combining(normalized[0]) > 0
+
+
+def _offset_map(text: str) -> tuple[str, list[int], list[int]]:
+    """The normalized text and, for each of its characters, the span it came from in `text`."""
+    normalized = normalize(text)
+    if len(normalized) == len(text):
+        # The common case (kana, kanji, ASCII): one character for one.
+        positions = list(range(len(text)))
+        return normalized, positions, [p + 1 for p in positions]
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and _joins_previous(text[j]):
+            j += 1
+        piece = normalize(text[i:j])
+        pieces.append(piece)
+        starts.extend([i] * len(piece))
+        ends.extend([j] * len(piece))
+        i = j
+    return "".join(pieces), starts, ends
+
+
+def match_spans(text: str, phrases: list[Phrase]) -> list[tuple[int, int]]:
+    """Where any of the phrases occurs in `text`, as merged (start, end) offsets into `text`."""
+    if not text or not phrases:
+        return []
+    normalized, starts, ends = _offset_map(text)
+    tokens = tokenize_spans(normalized)
+    found = []
+    for phrase in phrases:
+        for start, end in phrase.spans(tokens):
+            found.append((starts[start], ends[end - 1]))
+    found.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in found:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _render(text: str, spans: list[tuple[int, int]], lo: int, hi: int) -> str:
+    parts = []
+    at = lo
+    for start, end in spans:
+        if end <= lo or start >= hi:
+            continue
+        start, end = max(start, lo), min(end, hi)
+        parts.append(escape(_SPACE_RE.sub(" ", text[at:start])))
+        parts.append("<mark>" + escape(_SPACE_RE.sub(" ", text[start:end])) + "</mark>")
+        at = end
+    parts.append(escape(_SPACE_RE.sub(" ", text[at:hi])))
+    return "".join(parts)
+
+
+def highlight(text: str, phrases: list[Phrase]) -> SafeString:
+    """The whole text (a title), escaped, with every match in <mark>."""
+    return mark_safe(_render(text, match_spans(text, phrases), 0, len(text)))  # noqa: S308 - built from escaped parts
+
+
+def snippet(text: str, phrases: list[Phrase], *, width: int = 160, before: int = 40) -> SafeString:
+    """About `width` characters of `text` around its first match (or its start), escaped."""
+    text = text.strip()
+    if not text:
+        return mark_safe("")
+    spans = match_spans(text, phrases)
+    lo = max(0, spans[0][0] - before) if spans else 0
+    hi = min(len(text), lo + width)
+    if hi - lo < width:
+        lo = max(0, hi - width)
+    html = _render(text, spans, lo, hi)
+    if lo > 0:
+        html = ELLIPSIS + html.lstrip()
+    if hi < len(text):
+        html = html.rstrip() + ELLIPSIS
+    return mark_safe(html)  # noqa: S308 - built from escaped parts
+
+
+def has_match(text: str, phrases: list[Phrase]) -> bool:
+    return bool(match_spans(text, phrases))
+
+
+def plain(html: str) -> str:
+    """A snippet for a terminal: <mark> as 【】, entities back to characters."""
+    import html as html_module
+
+    text = html.replace("<mark>", "【").replace("</mark>", "】")
+    return html_module.unescape(text)

@@ -1,0 +1,85 @@
+"""Search and archive browsing: thin GET views, each one selector and one template.
+
+The search page answers htmx requests with only the region the request targets
+(`#search-results` while typing, `#search-page` for facet and page links), and the full page
+otherwise, so everything works without JavaScript too.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.topics.models import Topic
+
+from . import browse, selectors
+from .query import KINDS, MAX_QUERY_CHARS, parse_query
+from .urlkeys import url_key
+
+_REGIONS = {"search-results", "search-page"}
+
+
+def search(request):
+    # Cap before parsing: a query string can be megabytes.
+    raw = request.GET.get("q", "")[: MAX_QUERY_CHARS * 2]
+    query = parse_query(raw)
+    results = selectors.search(query, page=request.GET.get("page"))
+    template = "search/search.html"
+    htmx = request.htmx
+    if htmx and not htmx.history_restore_request and htmx.target in _REGIONS:
+        template = f"{template}#{htmx.target}"
+    response = render(request, template, {"results": results, "q": query.raw})
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+def archive_index(request):
+    return render(request, "archive_browse/index.html", {"years": browse.archive_years()})
+
+
+def archive_year(request, year: int):
+    months = browse.meetings_of_year(year)
+    return render(request, "archive_browse/year.html", {"year": year, "months": months})
+
+
+def archive_month(request, year: int, month: int):
+    if not browse.valid_month(year, month):
+        raise Http404(_("そのような月はありません。"))
+    meetings = browse.meetings_of_month(year, month)
+    return render(
+        request, "archive_browse/month.html", {"year": year, "month": month, "meetings": meetings}
+    )
+
+
+def member(request, handle: str):
+    person = get_object_or_404(User, handle=handle.lower())
+    archive = browse.member_archive(person, page=request.GET.get("page"))
+    return render(request, "archive_browse/member.html", {"archive": archive})
+
+
+def kind(request, kind: str):
+    value = KINDS.get(kind.lower())
+    if value is None:
+        raise Http404(_("そのような種類はありません。"))
+    page = browse.topics_of_kind(value, page=request.GET.get("page"))
+    label = dict(Topic.Kind.choices)[value]
+    return render(
+        request, "archive_browse/kind.html", {"kind": value, "kind_label": label, "page": page}
+    )
+
+
+def link(request):
+    url = request.GET.get("url", "")[:2000]
+    key = url_key(url)
+    entries = browse.entries_for_link(key) if key else []
+    context = {
+        "url": url,
+        "key": key,
+        "entries": entries,
+        "remark_counts": browse.remark_counts(entries),
+        "arxiv_id": key.removeprefix("arxiv:") if key.startswith("arxiv:") else "",
+    }
+    return render(request, "archive_browse/link.html", context)
