@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "apps.meetings",
     "apps.deepdives",
     "apps.topics",
+    "apps.links",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,8 @@ if not REDIS_URL:
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="board")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -170,6 +173,9 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues a task must not hang when the broker is down: fail fast, the beat
+# sweep re-queues what was missed.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
@@ -177,6 +183,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.meetings.tasks.schedule_upcoming_meetings",
         "schedule": env.float("MEETING_SCHEDULE_INTERVAL", default=3600.0),
     },
+    "sweep-links": {
+        "task": "apps.links.tasks.sweep_links",
+        "schedule": env.float("LINK_SWEEP_INTERVAL", default=60.0),
+    },
+    "refresh-stale-links": {"task": "apps.links.tasks.refresh_stale_links", "schedule": 6 * 3600.0},
 }
 
 # --- The group -----------------------------------------------------------------------------
@@ -184,6 +195,20 @@ GROUP_NAME = env.str("GROUP_NAME", default="機械学習勉強会")
 MEETING_WEEKDAY = env.int("MEETING_WEEKDAY", default=4)  # Monday is 0; the group meets on Fridays
 MEETINGS_AHEAD = env.int("MEETINGS_AHEAD", default=4)
 BOARD_PUBLIC_READ = env.bool("BOARD_PUBLIC_READ", default=False)
+
+# --- Link previews -------------------------------------------------------------------------
+# Fetching refuses every address that is not globally routable; an operator may allow named
+# internal networks (CIDR list) and ports here.
+LINK_FETCH_ALLOWED_NETWORKS = env.list("LINK_FETCH_ALLOWED_NETWORKS", default=[])
+LINK_FETCH_ALLOWED_PORTS = env.list("LINK_FETCH_ALLOWED_PORTS", cast=int, default=[80, 443])
+ARXIV_API_URL = env.str("ARXIV_API_URL", default="https://export.arxiv.org/api/query")
+ARXIV_MIN_INTERVAL = env.float("ARXIV_MIN_INTERVAL", default=3.0)  # arXiv asks for one call per 3 s
+GITHUB_API_URL = env.str("GITHUB_API_URL", default="https://api.github.com")
+GITHUB_TOKEN = env.str("GITHUB_TOKEN", default="")
+GITHUB_SOCIAL_IMAGE_URL = env.str("GITHUB_SOCIAL_IMAGE_URL", default="https://opengraph.githubassets.com")
+PYPI_URL = env.str("PYPI_URL", default="https://pypi.org")
+LINK_REFRESH_DAYS = env.int("LINK_REFRESH_DAYS", default=7)
+LINK_SWEEP_GRACE = env.float("LINK_SWEEP_GRACE", default=60.0)  # seconds a link may wait unqueued
 
 # --- Security ------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

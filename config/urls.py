@@ -13,6 +13,7 @@ urlpatterns = [
     path("meetings/", include("apps.meetings.urls")),
     path("", include("apps.topics.urls")),
     path("deepdives/", include("apps.deepdives.urls")),
+    path("links/", include("apps.links.urls")),
     path("preview/", markdown_preview, name="markdown-preview"),
     path("accounts/", include("apps.accounts.urls")),
     path("admin/", admin.site.urls),

@@ -20,6 +20,18 @@ def _missing_service(reason: str):
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _in_memory_broker():
+    """Tasks queued by the code under test go nowhere unless a test runs a real worker.
+
+    (That test starts its own worker processes on Redis; see tests/meetings/test_beat_and_worker.py.)
+    """
+    from config.celery import app
+
+    app.conf.broker_url = "memory://"
+    app.conf.broker_transport_options = {}
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The default hasher is slow on purpose; tests create many members.

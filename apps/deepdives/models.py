@@ -16,6 +16,9 @@ class DeepDive(models.Model):
     )
     title = models.CharField(_("タイトル"), max_length=300)
     paper_url = models.URLField(_("論文URL"), max_length=2000, blank=True)
+    link = models.ForeignKey(
+        "links.Link", on_delete=models.SET_NULL, null=True, blank=True, related_name="deep_dives"
+    )
     body = models.TextField(_("本文"), blank=True, help_text=_("Markdownで書けます。"))
     body_html = models.TextField(editable=False, blank=True)
     toc_html = models.TextField(editable=False, blank=True)

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from apps.core.markdown import render_markdown
 from apps.core.versioning import lock_current
+from apps.links.services import enqueue_fetch_on_commit, link_for_pasted_url
 from apps.meetings.models import Meeting
 from apps.meetings.services import meeting_touch
 
@@ -18,10 +19,12 @@ def deep_dive_save(*, deep_dive: DeepDive) -> DeepDive:
     deep_dive.toc_html = rendered.toc_html
     deep_dive.full_clean()
     with transaction.atomic():
+        deep_dive.link = link_for_pasted_url(deep_dive.paper_url)
         if deep_dive.pk:
             deep_dive.version += 1
         deep_dive.save()
         meeting_touch(meeting_id=deep_dive.meeting_id)
+        enqueue_fetch_on_commit(deep_dive.link)
     return deep_dive
 
 

@@ -21,7 +21,7 @@ SECTION = "deepdives/section.html#deep-dive"
 
 def _deep_dive(deep_dive_id: int) -> DeepDive:
     return get_object_or_404(
-        DeepDive.objects.select_related("meeting", "presenter").prefetch_related("remarks__author"),
+        DeepDive.objects.select_related("meeting", "presenter", "link").prefetch_related("remarks__author"),
         pk=deep_dive_id,
     )
 

@@ -15,6 +15,14 @@ URLs come from users, so each request is an SSRF risk. The rules, in order:
   and after gzip/deflate decoding.
 
 Failures raise ``FetchError`` with a stable ``reason`` and a ``transient`` flag for retries.
+
+Settings (all optional): ``LINK_FETCH_ALLOWED_NETWORKS`` (CIDRs, default none),
+``LINK_FETCH_ALLOWED_PORTS`` (default 80, 443), ``LINK_FETCH_USER_AGENT``,
+``LINK_FETCH_CA_BUNDLE`` (PEM file; default the system trust store).
+
+Known limits: the system resolver's own lookup time is not cut by the deadline (glibc's
+resolver timeouts apply); the TLS handshake is bounded by the connect timeout, so it may end
+up to that long after the deadline; proxies from the environment are never used.
 """
 
 from __future__ import annotations
@@ -177,6 +185,8 @@ def fetch(
     """
     if method not in ("GET", "HEAD"):
         raise ValueError("only GET and HEAD are supported")
+    if isinstance(accept, str):
+        raise TypeError("accept is a tuple of media types, e.g. ('text/html',)")
     fetch_ = _Fetch(
         policy=_Policy.from_settings(),
         deadline=_Deadline(timeout),
@@ -215,7 +225,8 @@ class _Policy:
         return cls(
             allowed_networks=parse_networks(getattr(settings, "LINK_FETCH_ALLOWED_NETWORKS", [])),
             allowed_ports=frozenset(
-                getattr(settings, "LINK_FETCH_ALLOWED_PORTS", DEFAULT_ALLOWED_PORTS)
+                int(port)  # env-derived settings may hand us strings
+                for port in getattr(settings, "LINK_FETCH_ALLOWED_PORTS", DEFAULT_ALLOWED_PORTS)
             ),
             user_agent=getattr(settings, "LINK_FETCH_USER_AGENT", DEFAULT_USER_AGENT),
             ca_bundle=getattr(settings, "LINK_FETCH_CA_BUNDLE", None),
@@ -390,6 +401,7 @@ def _exchange(
 ) -> FetchResponse | str:
     """One request; returns the final response, or the Location of a redirect to follow."""
     conn = _connect(target, addresses, fetch_)
+    response: BaseHTTPResponse | None = None
     try:
         conn.timeout = fetch_.deadline.clip(READ_TIMEOUT)
         with _deadline_guard(conn, fetch_.deadline):
@@ -407,16 +419,20 @@ def _exchange(
             _check_status(response.status)
             media_type, charset = _check_content_type(response, fetch_.accept)
             content = b"" if fetch_.method == "HEAD" else _read_body(response, fetch_.max_bytes)
+            return FetchResponse(
+                url=target.url,
+                status=response.status,
+                headers={name.lower(): response.headers[name] for name in response.headers},
+                content=content,
+                content_type=media_type,
+                charset=charset,
+            )
     finally:
+        # The response holds its own reference to the socket: close both, or an abandoned
+        # body keeps the connection (and the server) waiting until garbage collection.
+        if response is not None:
+            response.close()
         conn.close()
-    return FetchResponse(
-        url=target.url,
-        status=response.status,
-        headers={name.lower(): response.headers[name] for name in response.headers},
-        content=content,
-        content_type=media_type,
-        charset=charset,
-    )
 
 
 def _connect(target: _Target, addresses: list[IPAddress], fetch_: _Fetch) -> HTTPConnection:

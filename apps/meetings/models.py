@@ -32,6 +32,7 @@ class MeetingQuerySet(models.QuerySet):
         remarks = Remark.objects.select_related("author").order_by("created_at", "pk")
         topics = (
             Topic.objects.live()
+            .select_related("link")
             .order_by("position", "pk")
             .prefetch_related(models.Prefetch("remarks", queryset=remarks))
         )
@@ -40,7 +41,7 @@ class MeetingQuerySet(models.QuerySet):
             .order_by("position", "pk")
             .prefetch_related(models.Prefetch("topics", queryset=topics))
         )
-        return self.select_related("deep_dive__presenter").prefetch_related(
+        return self.select_related("deep_dive__presenter", "deep_dive__link").prefetch_related(
             models.Prefetch("blocks", queryset=blocks),
             models.Prefetch("deep_dive__remarks", queryset=remarks),
         )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from apps.accounts.permissions import can_add_topic, can_manage_meetings
+from apps.links.selectors import attach_earlier_presentations
 from apps.topics.forms import TopicForm
 from apps.topics.models import Topic
 
@@ -32,6 +33,9 @@ def render_board(request, date, *, remark_forms=None, status=200):
     meeting = selectors.meeting_board(date=date)
     if meeting is None:
         raise Http404(_("この日の勉強会はありません。"))
+    attach_earlier_presentations(
+        (topic for block in meeting.blocks.all() for topic in block.topics.all()), before=meeting.date
+    )
     context = {
         "meeting": meeting,
         "remark_forms": remark_forms or {},

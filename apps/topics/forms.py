@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import VersionedForm
@@ -40,8 +41,19 @@ class TopicForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["title"].required = False  # filled from the source when left empty
         if self.instance.pk and not self.is_bound:
             self.initial["kind"] = self.instance.kind
+        if not self.instance.pk:
+            # While a URL is typed, ask whether the group has presented it before.
+            self.fields["url"].widget.attrs.update(
+                {
+                    "hx-get": reverse("links:check"),
+                    "hx-trigger": "input changed delay:500ms",
+                    "hx-target": "#already-presented-check",
+                    "hx-swap": "outerHTML",
+                }
+            )
 
 
 class RemarkForm(VersionedForm):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -23,8 +24,12 @@ class Topic(models.Model):
         "meetings.PresenterBlock", on_delete=models.CASCADE, related_name="topics"
     )
     kind = models.CharField(_("種類"), max_length=10, choices=Kind.choices, default=Kind.BLOG)
-    title = models.CharField(_("タイトル"), max_length=300)
+    # May stay empty while the source's metadata is fetched; it is filled from the link then.
+    title = models.CharField(_("タイトル"), max_length=300, blank=True)
     url = models.URLField(_("出典URL"), max_length=2000, blank=True)
+    link = models.ForeignKey(
+        "links.Link", on_delete=models.SET_NULL, null=True, blank=True, related_name="topics"
+    )
     notes = models.TextField(_("メモ"), blank=True, help_text=_("Markdownで書けます。"))
     notes_html = models.TextField(editable=False, blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -42,6 +47,14 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.get_kind_display()}] {self.title}"
+
+    def clean(self) -> None:
+        if not self.title.strip() and not self.url:
+            raise ValidationError({"title": _("タイトルかURLのどちらかを入力してください。")})
+
+    @property
+    def display_title(self) -> str:
+        return self.title or (self.link.title if self.link_id and self.link else "") or self.url
 
     @property
     def anchor(self) -> str:

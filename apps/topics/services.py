@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.core.markdown import render_markdown
 from apps.core.versioning import lock_current
+from apps.links.services import enqueue_fetch_on_commit, link_for_pasted_url
 from apps.meetings.models import Meeting
 from apps.meetings.services import meeting_touch, presenter_block_for
 
@@ -26,10 +27,12 @@ def topic_save(*, topic: Topic) -> Topic:
     topic.notes_html = render_markdown(topic.notes).html
     topic.full_clean()
     with transaction.atomic():
+        topic.link = link_for_pasted_url(topic.url)
         if topic.pk:
             topic.version += 1
         topic.save()
         meeting_touch(meeting_id=topic.block.meeting_id)
+        enqueue_fetch_on_commit(topic.link)
     return topic
 
 

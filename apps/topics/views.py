@@ -19,6 +19,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from apps.accounts import permissions
 from apps.core.exceptions import VersionConflict
 from apps.deepdives.models import DeepDive
+from apps.links.selectors import attach_earlier_presentations
 from apps.meetings.models import Meeting, PresenterBlock
 from apps.meetings.views import render_board
 
@@ -36,10 +37,12 @@ def _remarks():
 
 def _topic(topic_id: int, *, deleted: bool = False) -> Topic:
     topics = Topic.objects.filter(deleted_at__isnull=not deleted)
-    return get_object_or_404(
-        topics.select_related("block__meeting", "block__presenter").prefetch_related(_remarks()),
+    topic = get_object_or_404(
+        topics.select_related("block__meeting", "block__presenter", "link").prefetch_related(_remarks()),
         pk=topic_id,
     )
+    attach_earlier_presentations([topic], before=topic.block.meeting.date)
+    return topic
 
 
 def _require(allowed: bool) -> None:
@@ -86,9 +89,12 @@ def topic_create(request, date):
     # The new card appears inside the presenter's block, which is created on the first topic.
     block = (
         PresenterBlock.objects.select_related("presenter", "meeting")
-        .prefetch_related(Prefetch("topics", queryset=Topic.objects.live().prefetch_related(_remarks())))
+        .prefetch_related(
+            Prefetch("topics", queryset=Topic.objects.live().select_related("link").prefetch_related(_remarks()))
+        )
         .get(pk=topic.block_id)
     )
+    attach_earlier_presentations(block.topics.all(), before=meeting.date)
     response = render(request, "meetings/board.html#presenter-section", {"block": block, "meeting": meeting})
     if had_block:
         retarget(response, f"#presenter-{block.presenter.handle}")

@@ -48,7 +48,7 @@ def test_next_topic_replaces_the_existing_presenter_block(member_client, member)
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"title": ""}, "このフィールドは必須です。"),
+        ({"title": "", "url": ""}, "タイトルかURLのどちらかを入力してください。"),
         ({"title": "あ" * 301}, "300 文字以下"),
         ({"url": "not a url"}, "URLの形式が正しくありません"),
         ({"url": "javascript:alert(1)"}, "URLの形式が正しくありません"),

@@ -1,0 +1,105 @@
+"""The fetch pipeline: resolve a link's metadata and thumbnail, record the outcome.
+
+Celery tasks and `manage.py fetch_link` run the same functions; only the retry policy
+(in tasks.py) differs.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+
+from . import services
+from .canonical import canonicalize
+from .images import download_thumbnail, make_thumbnail
+from .models import Link
+from .ratelimit import wait_for_slot
+from .resolvers import resolve
+from .resolvers.arxiv import fetch_arxiv
+from .resolvers.pdf import fetch_pdf_first_page
+from .safe_http import FetchError
+
+logger = logging.getLogger(__name__)
+
+ARXIV_BATCH = 100  # the most ids arXiv answers in one id_list request
+NOT_FOUND_MESSAGE = _("arXivにこのIDの論文が見つかりませんでした。")
+
+
+class LinkFailed(Exception):
+    """A fetch failed in a way worth telling the member; `transient` ones may be retried."""
+
+    def __init__(self, reason: str, message: str, *, transient: bool) -> None:
+        super().__init__(reason, message, transient)
+        self.reason, self.message, self.transient = reason, message, transient
+
+
+def fetch_one(link: Link) -> Link:
+    """Fetch a claimed non-arXiv link and store its metadata; raise LinkFailed on failure."""
+    try:
+        metadata = resolve(canonicalize(link.canonical_url))
+    except FetchError as exc:
+        raise LinkFailed(exc.reason, exc.message, transient=exc.transient) from exc
+    thumbnail = None
+    if metadata.thumbnail:
+        thumbnail = _safe_thumbnail(lambda: make_thumbnail(metadata.thumbnail))
+    return services.link_store_metadata(link=link, metadata=metadata, thumbnail_webp=thumbnail)
+
+
+def fetch_arxiv_pending() -> list[Link]:
+    """One arXiv API call for up to 100 waiting papers, after the shared rate-limit slot."""
+    if not Link.objects.filter(kind=Link.Kind.ARXIV, status=Link.Status.PENDING).exists():
+        return []
+    wait_for_slot("arxiv", settings.ARXIV_MIN_INTERVAL)
+    ids = Link.objects.filter(kind=Link.Kind.ARXIV, status=Link.Status.PENDING).order_by("pk")
+    links = services.link_claim(link_ids=list(ids.values_list("pk", flat=True)[:ARXIV_BATCH]))
+    if not links:
+        return []
+    try:
+        found = fetch_arxiv([link.key for link in links])
+    except FetchError as exc:
+        for link in links:
+            if exc.transient:
+                services.link_mark_pending(link=link)
+            else:
+                services.link_mark_failed(link=link, reason=exc.reason, message=exc.message)
+        raise LinkFailed(exc.reason, exc.message, transient=exc.transient) from exc
+    stored = []
+    for link in links:
+        metadata = found.get(link.key)
+        if metadata is None:
+            services.link_mark_failed(link=link, reason="not_found", message=str(NOT_FOUND_MESSAGE))
+        else:
+            stored.append(services.link_store_metadata(link=link, metadata=metadata, thumbnail_webp=None))
+    return stored
+
+
+def thumbnail_source(link: Link) -> str:
+    """Where a card's picture comes from: a paper's first PDF page, else the page's image."""
+    return link.extra.get("pdf_url", "") if link.kind == Link.Kind.ARXIV else link.image_url
+
+
+def store_thumbnail(link: Link) -> bool:
+    """Download and store the thumbnail; a missing picture never fails the link."""
+    source = thumbnail_source(link)
+    if not source or link.thumbnail:
+        return False
+    if link.kind == Link.Kind.ARXIV:
+        data = _safe_thumbnail(lambda: make_thumbnail(fetch_pdf_first_page(source)))
+    else:
+        data = _safe_thumbnail(lambda: download_thumbnail(source))
+    if not data:
+        return False
+    link.thumbnail.save(f"link-{link.pk}.webp", ContentFile(data), save=False)
+    Link.objects.filter(pk=link.pk).update(thumbnail=link.thumbnail.name)
+    return True
+
+
+def _safe_thumbnail(make) -> bytes | None:
+    try:
+        return make()
+    except (FetchError, ValueError) as exc:
+        logger.info("no thumbnail: %s", exc)
+        return None

@@ -1,0 +1,32 @@
+"""Metadata resolvers: one per kind of link, all fetching through ``safe_http``.
+
+``resolve`` dispatches one target. arXiv papers are better fetched in batches with
+``arxiv.fetch_arxiv`` under the shared rate limit; ``resolve`` handles a single paper too
+(for ``manage.py fetch_link``), and then the caller owns the pacing.
+"""
+
+from __future__ import annotations
+
+from apps.links.canonical import LinkTarget
+from apps.links.metadata import Metadata
+from apps.links.resolvers.arxiv import fetch_arxiv
+from apps.links.resolvers.github import fetch_github
+from apps.links.resolvers.html import fetch_page
+from apps.links.resolvers.pypi import fetch_pypi
+from apps.links.safe_http import FetchError
+
+__all__ = ["resolve"]
+
+
+def resolve(target: LinkTarget, *, timeout: float = 10.0) -> Metadata:
+    """Metadata for one canonical target; FetchError when it cannot be had."""
+    if target.kind == "github":
+        return fetch_github(target.key, timeout=timeout)
+    if target.kind == "pypi":
+        return fetch_pypi(target.key, timeout=timeout)
+    if target.kind == "arxiv":
+        found = fetch_arxiv([target.key], timeout=max(timeout, 20.0))
+        if target.key not in found:
+            raise FetchError("http_error", status=404, detail=f"arXiv has no {target.key}")
+        return found[target.key]
+    return fetch_page(target.canonical_url, timeout=timeout)

@@ -1,0 +1,489 @@
+"""Any other web page: OpenGraph, Twitter cards, JSON-LD, plain HTML, oEmbed; or a PDF.
+
+Precedence, first found wins (documented because members will ask why a card says what it
+says):
+
+* title: ``og:title`` → ``twitter:title`` → JSON-LD ``headline``/``name`` → ``<title>`` →
+  oEmbed ``title`` → the URL itself;
+* description: ``og:description`` → ``twitter:description`` → JSON-LD → ``meta description``;
+* image: ``og:image`` → ``twitter:image`` → JSON-LD ``image`` → ``link rel=image_src`` →
+  oEmbed ``thumbnail_url``;
+* authors: JSON-LD ``author`` → ``meta author`` → ``article:author`` (unless a URL) →
+  oEmbed ``author_name``;
+* site name: ``og:site_name`` → ``application-name`` → JSON-LD ``publisher`` → oEmbed
+  ``provider_name`` → the host name;
+* canonical URL: ``link rel=canonical`` → ``og:url`` → the final URL after redirects.
+
+Bytes are decoded as browsers do it, in this order: byte order mark, the Content-Type
+charset, ``<meta charset>``/``<meta http-equiv>``, then detection (charset_normalizer).
+Shift_JIS is read as cp932 (Windows-31J), the superset Japanese pages really use.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import charset_normalizer
+from bs4 import BeautifulSoup, Tag
+
+from apps.links import safe_http
+from apps.links.metadata import (
+    DESCRIPTION_MAX,
+    NAME_MAX,
+    TITLE_MAX,
+    Metadata,
+    collapse,
+    http_url,
+    iso_date,
+    names,
+    plain_text,
+    truncate,
+)
+from apps.links.resolvers.pdf import metadata_from_pdf
+from apps.links.safe_http import FetchError
+
+MAX_OEMBED_BYTES = 512 * 1024
+OEMBED_TYPES = ("application/json+oembed", "text/json+oembed")
+MIN_OEMBED_SECONDS = 0.5  # not worth starting a second request with less time left
+META_PRESCAN_BYTES = 8 * 1024
+DETECTION_BYTES = 256 * 1024
+MAX_JSON_LD_SCRIPTS = 20
+
+# Labels whose Python codec differs from what browsers use (WHATWG Encoding Standard).
+_CODEC_FOR_LABEL = {
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "ms_kanji": "cp932",
+    "ms932": "cp932",
+    "windows-31j": "cp932",
+    "csshiftjis": "cp932",
+    "x-euc-jp": "euc_jp",
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    # A page cannot really be UTF-16 if its <meta> was readable as ASCII.
+    "utf-16": "utf-8",
+    "utf-16le": "utf-8",
+    "utf-16be": "utf-8",
+}
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET = re.compile(
+    rb"<meta\s[^>]*?charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:\-]+)", re.IGNORECASE
+)
+_ARTICLE_TYPES = frozenset(
+    [
+        "Article",
+        "NewsArticle",
+        "BlogPosting",
+        "TechArticle",
+        "ScholarlyArticle",
+        "Report",
+        "SocialMediaPosting",
+        "LiveBlogPosting",
+        "DiscussionForumPosting",
+        "VideoObject",
+        "PresentationDigitalDocument",
+        "DigitalDocument",
+        "CreativeWork",
+        "Book",
+        "Course",
+        "SoftwareApplication",
+        "SoftwareSourceCode",
+        "Dataset",
+        "Event",
+        "HowTo",
+        "Recipe",
+        "Episode",
+    ]
+)
+_PAGE_TYPES = frozenset(
+    ["WebPage", "ItemPage", "AboutPage", "ProfilePage", "QAPage", "CollectionPage"]
+)
+
+
+def fetch_page(url: str, *, timeout: float = 10.0) -> Metadata:
+    """Metadata of the HTML page (or PDF) at ``url``; FetchError when it cannot be had."""
+    started = time.monotonic()
+    # One request for either kind, so under the larger cap; HTML is held to its own below.
+    response = safe_http.fetch(
+        url,
+        max_bytes=safe_http.MAX_PDF_BYTES,
+        accept=safe_http.ACCEPT_HTML + safe_http.ACCEPT_PDF,
+        timeout=timeout,
+    )
+    if response.content_type in safe_http.ACCEPT_PDF:
+        return _pdf_page(response)
+    if len(response.content) > safe_http.MAX_HTML_BYTES:
+        raise FetchError("too_large", detail=f"HTML page of {len(response.content)} bytes")
+    page = parse_html(decode_html(response.content, response.charset), response.url)
+    metadata = page.metadata
+    remaining = timeout - (time.monotonic() - started)
+    if page.oembed_url and _lacks_oembed_fields(metadata) and remaining > MIN_OEMBED_SECONDS:
+        oembed = fetch_oembed(page.oembed_url, timeout=remaining)
+        _merge_oembed(metadata, oembed, page.oembed_url)
+    _fill_fallbacks(metadata, response.url)
+    return metadata
+
+
+# --- decoding ------------------------------------------------------------------------------
+
+
+def decode_html(content: bytes, header_charset: str | None = None) -> str:
+    """Text of an HTML document: BOM, then HTTP charset, then <meta>, then detection."""
+    for bom, codec in _BOMS:
+        if content.startswith(bom):
+            return content.decode(codec, errors="replace")
+    declared = [c for c in (_codec(header_charset), _codec(meta_charset(content))) if c]
+    for codec in declared:
+        try:
+            return content.decode(codec)
+        except UnicodeDecodeError:
+            continue  # a wrong label is common ("utf-8" from a server default): try the next
+    detected = _detect(content)
+    if detected:
+        return content.decode(detected, errors="replace")
+    return content.decode(declared[0] if declared else "utf-8", errors="replace")
+
+
+def meta_charset(content: bytes) -> str | None:
+    """The charset a ``<meta charset>`` or ``<meta http-equiv=Content-Type>`` declares."""
+    match = _META_CHARSET.search(content[:META_PRESCAN_BYTES])
+    return match.group(1).decode("ascii") if match else None
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().lower()
+    name = _CODEC_FOR_LABEL.get(label, label)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _detect(content: bytes) -> str | None:
+    best = charset_normalizer.from_bytes(content[:DETECTION_BYTES]).best()
+    if best is None:
+        return None
+    # Detection says "shift_jis" where cp932 reads the same text and more characters.
+    return _codec(best.encoding.replace("_", "-")) or _codec(best.encoding)
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedPage:
+    metadata: Metadata
+    oembed_url: str = ""
+
+
+@dataclass
+class _Head:
+    """What a page declares about itself, collected once."""
+
+    meta: dict[str, str] = field(default_factory=dict)  # first content per property/name
+    links: list[tuple[list[str], str, str]] = field(default_factory=list)  # rel, type, href
+    title: str = ""
+
+
+def parse_html(text: str, url: str) -> ParsedPage:
+    """Metadata declared by an HTML document fetched from ``url`` (the final URL)."""
+    soup = BeautifulSoup(text, "html.parser")
+    base = _base_url(soup, url)
+    head = _collect(soup)
+    ld = _json_ld(soup)
+    meta = head.meta
+    metadata = Metadata(
+        title=_first_text(
+            TITLE_MAX, meta.get("og:title"), meta.get("twitter:title"), ld.title, head.title
+        ),
+        description=_first_text(
+            DESCRIPTION_MAX,
+            meta.get("og:description"),
+            meta.get("twitter:description"),
+            ld.description,
+            meta.get("description"),
+        ),
+        site_name=_first_text(
+            NAME_MAX, meta.get("og:site_name"), meta.get("application-name"), ld.publisher
+        ),
+        authors=_authors(meta, ld),
+        published=_first_date(
+            meta.get("article:published_time"),
+            ld.published,
+            meta.get("datepublished"),
+            meta.get("date"),
+            meta.get("citation_publication_date"),
+        ),
+        updated=_first_date(
+            meta.get("article:modified_time"), meta.get("og:updated_time"), ld.modified
+        ),
+        image_url=_first_url(
+            base,
+            meta.get("og:image"),
+            meta.get("og:image:url"),
+            meta.get("og:image:secure_url"),
+            meta.get("twitter:image"),
+            meta.get("twitter:image:src"),
+            *ld.images,
+            _link_href(head, "image_src"),
+        ),
+        favicon_url=_favicon(head, base),
+        canonical_url=_first_url(base, _link_href(head, "canonical"), meta.get("og:url")),
+        suggested_kind="blog",
+    )
+    return ParsedPage(metadata=metadata, oembed_url=_oembed_link(head, base))
+
+
+def _base_url(soup: BeautifulSoup, url: str) -> str:
+    base = soup.find("base", href=True)
+    if isinstance(base, Tag):
+        return http_url(base["href"], url) or url
+    return url
+
+
+def _collect(soup: BeautifulSoup) -> _Head:
+    head = _Head()
+    for tag in soup.find_all("meta"):
+        key = tag.get("property") or tag.get("name") or tag.get("itemprop")
+        content = tag.get("content")
+        if isinstance(key, str) and isinstance(content, str):
+            head.meta.setdefault(key.strip().lower(), content)
+    for tag in soup.find_all("link", href=True):
+        rel = tag.get("rel") or []
+        rel = [r.lower() for r in (rel.split() if isinstance(rel, str) else rel)]
+        head.links.append((rel, str(tag.get("type") or "").strip().lower(), str(tag["href"])))
+    title = soup.find("title")
+    if isinstance(title, Tag):
+        head.title = title.get_text(" ")
+    return head
+
+
+def _link_href(head: _Head, rel: str) -> str:
+    return next((href for rels, _type, href in head.links if rel in rels), "")
+
+
+def _favicon(head: _Head, base: str) -> str:
+    # A small "icon" first: it is what a card shows beside the site name.
+    for wanted in (("icon", "shortcut"), ("apple-touch-icon", "apple-touch-icon-precomposed")):
+        for rels, _type, href in head.links:
+            if any(r in wanted for r in rels) and "mask-icon" not in rels:
+                url = http_url(href, base)
+                if url:
+                    return url
+    parts = urlsplit(base)
+    return http_url("/favicon.ico", f"{parts.scheme}://{parts.netloc}/") if parts.netloc else ""
+
+
+def _oembed_link(head: _Head, base: str) -> str:
+    for _rels, link_type, href in head.links:
+        if link_type in OEMBED_TYPES:
+            return http_url(href, base)
+    return ""
+
+
+def _authors(meta: dict[str, str], ld: _LinkedData) -> list[str]:
+    if ld.authors:
+        return names(ld.authors)
+    if meta.get("author"):
+        return names(meta["author"])
+    article_author = meta.get("article:author", "")
+    # Facebook wants a profile URL here; a URL is not a name.
+    if article_author and not re.match(r"https?://", article_author.strip()):
+        return names(article_author)
+    return []
+
+
+def _first_text(limit: int, *values: object) -> str:
+    return next((text for text in (plain_text(v, limit) for v in values) if text), "")
+
+
+def _first_date(*values: object) -> str:
+    return next((d for d in (iso_date(v) for v in values) if d), "")
+
+
+def _first_url(base: str, *values: object) -> str:
+    return next((u for u in (http_url(v, base) for v in values) if u), "")
+
+
+# --- JSON-LD -------------------------------------------------------------------------------
+
+
+@dataclass
+class _LinkedData:
+    title: str = ""
+    description: str = ""
+    authors: list[str] = field(default_factory=list)
+    published: str = ""
+    modified: str = ""
+    images: list[str] = field(default_factory=list)
+    publisher: str = ""
+
+
+def _json_ld(soup: BeautifulSoup) -> _LinkedData:
+    nodes: list[dict[str, Any]] = []
+    scripts = soup.find_all(
+        "script", attrs={"type": re.compile(r"^\s*application/ld\+json\s*$", re.IGNORECASE)}
+    )
+    for script in scripts[:MAX_JSON_LD_SCRIPTS]:
+        try:
+            data = json.loads(script.get_text(), strict=False)  # raw newlines in strings happen
+        except ValueError:
+            continue
+        nodes.extend(_nodes(data))
+    by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
+    main = _main_node(nodes)
+    if main is None:
+        return _LinkedData()
+
+    def resolve(value: object) -> object:
+        # Yoast and friends link nodes of an @graph by reference: {"@id": ".../#/person/1"}.
+        if isinstance(value, dict) and set(value) == {"@id"}:
+            return by_id.get(value["@id"], value)
+        return value
+
+    return _LinkedData(
+        title=_ld_text(main.get("headline")) or _ld_text(main.get("name")),
+        description=_ld_text(main.get("description")),
+        authors=_ld_names(main.get("author"), resolve),
+        published=_ld_text(main.get("datePublished") or main.get("uploadDate")),
+        modified=_ld_text(main.get("dateModified")),
+        images=_ld_images(main.get("image") or main.get("thumbnailUrl"), resolve),
+        publisher=next(iter(_ld_names(main.get("publisher"), resolve)), ""),
+    )
+
+
+def _nodes(data: object, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > 3:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _nodes(item, depth + 1)
+    elif isinstance(data, dict):
+        if "@type" in data:
+            yield data
+        if "@graph" in data:
+            yield from _nodes(data["@graph"], depth + 1)
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    value = node.get("@type")
+    values = value if isinstance(value, list) else [value]
+    return {v for v in values if isinstance(v, str)}
+
+
+def _main_node(nodes: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The node describing the page's content: an article-like node beats a WebPage."""
+    for wanted in (_ARTICLE_TYPES, _PAGE_TYPES):
+        for node in nodes:
+            if _types(node) & wanted:
+                return node
+    return None
+
+
+def _ld_text(value: object) -> str:
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str)), "")
+    return value if isinstance(value, str) else ""
+
+
+def _ld_names(value: object, resolve) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    result = []
+    for item in values[:50]:
+        item = resolve(item)
+        if isinstance(item, str):
+            result.append(item)
+        elif isinstance(item, dict) and isinstance(item.get("name"), str):
+            result.append(item["name"])
+    return result
+
+
+def _ld_images(value: object, resolve) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    result = []
+    for item in values[:10]:
+        item = resolve(item)
+        if isinstance(item, dict):
+            item = item.get("url") or item.get("contentUrl")
+        if isinstance(item, str):
+            result.append(item)
+    return result
+
+
+# --- oEmbed --------------------------------------------------------------------------------
+
+
+def fetch_oembed(url: str, *, timeout: float = 5.0) -> dict[str, Any]:
+    """The oEmbed document at ``url``; {} when it cannot be had (the page still counts)."""
+    try:
+        response = safe_http.fetch(
+            url,
+            max_bytes=MAX_OEMBED_BYTES,
+            headers={"Accept": "application/json"},
+            timeout=timeout,
+        )
+        data = json.loads(response.content)
+    except (FetchError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _lacks_oembed_fields(metadata: Metadata) -> bool:
+    return not (metadata.title and metadata.authors and metadata.image_url and metadata.site_name)
+
+
+def _merge_oembed(metadata: Metadata, oembed: dict[str, Any], oembed_url: str) -> None:
+    if not oembed:
+        return
+    provider = plain_text(oembed.get("provider_name"), NAME_MAX)
+    author = plain_text(oembed.get("author_name"), NAME_MAX)
+    metadata.title = metadata.title or plain_text(oembed.get("title"), TITLE_MAX)
+    metadata.authors = metadata.authors or names(author)
+    # Should be absolute; some providers give a path, relative to their endpoint.
+    metadata.image_url = metadata.image_url or http_url(oembed.get("thumbnail_url"), oembed_url)
+    metadata.site_name = metadata.site_name or provider
+    metadata.extra.update(
+        provider_name=provider,
+        author_name=author,
+        embed_type=plain_text(oembed.get("type"), 20),
+    )
+
+
+# --- fallbacks and PDFs --------------------------------------------------------------------
+
+
+def _fill_fallbacks(metadata: Metadata, url: str) -> None:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    metadata.site_name = metadata.site_name or host.removeprefix("www.")
+    metadata.canonical_url = metadata.canonical_url or url
+    if not metadata.title:
+        # Nothing declared: the address itself, readable ("example.com/notes/rag").
+        path = unquote(parts.path).rstrip("/")
+        metadata.title = truncate(collapse(f"{host.removeprefix('www.')}{path}"), TITLE_MAX)
+
+
+def _pdf_page(response: safe_http.FetchResponse) -> Metadata:
+    try:
+        metadata = metadata_from_pdf(response.content, url=response.url)
+    except ValueError as exc:
+        raise FetchError("unsupported_content_type", detail=f"PDF: {exc}") from exc
+    _fill_fallbacks(metadata, response.url)
+    return metadata

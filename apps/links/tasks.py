@@ -1,0 +1,106 @@
+"""Celery adapters: take ids, re-read, run the fetch pipeline, decide about retries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from . import fetching, services
+from .models import Link
+
+MAX_RETRIES = 4
+STUCK_AFTER = dt.timedelta(minutes=10)
+
+
+def _backoff(retries: int) -> int:
+    return min(300, 5 * 2**retries)
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES, soft_time_limit=60, time_limit=90)
+def fetch_link(self, link_id: int) -> str:
+    link = Link.objects.filter(pk=link_id).first()
+    if link is None or link.status != Link.Status.PENDING:
+        return "nothing to do"  # already fetched, or another worker has it
+    if link.kind == Link.Kind.ARXIV:
+        fetch_arxiv_batch.delay()
+        return "batched"
+    claimed = services.link_claim(link_ids=[link.pk])
+    if not claimed:
+        return "claimed elsewhere"
+    link = claimed[0]
+    services.link_count_attempt(link=link)
+    try:
+        fetching.fetch_one(link)
+    except fetching.LinkFailed as failure:
+        if failure.transient and self.request.retries < MAX_RETRIES:
+            services.link_mark_pending(link=link)
+            raise self.retry(countdown=_backoff(self.request.retries)) from failure
+        services.link_mark_failed(link=link, reason=failure.reason, message=failure.message)
+        return f"failed: {failure.reason}"
+    make_thumbnail.delay(link.pk)
+    return "ok"
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES, soft_time_limit=150, time_limit=180)
+def fetch_arxiv_batch(self) -> int:
+    try:
+        links = fetching.fetch_arxiv_pending()
+    except fetching.LinkFailed as failure:
+        if failure.transient and self.request.retries < MAX_RETRIES:
+            raise self.retry(countdown=_backoff(self.request.retries)) from failure
+        return 0
+    for link in links:
+        make_thumbnail.delay(link.pk)
+    if Link.objects.filter(kind=Link.Kind.ARXIV, status=Link.Status.PENDING).exists():
+        fetch_arxiv_batch.delay()  # more than one batch was waiting
+    return len(links)
+
+
+@shared_task(soft_time_limit=60, time_limit=90)
+def make_thumbnail(link_id: int) -> bool:
+    link = Link.objects.filter(pk=link_id, status=Link.Status.OK).first()
+    return bool(link and fetching.store_thumbnail(link))
+
+
+@shared_task
+def sweep_links() -> int:
+    """Beat: nothing is lost if the broker was down at save time or a worker died mid-fetch."""
+    now = timezone.now()
+    stuck = Link.objects.filter(status=Link.Status.FETCHING, claimed_at__lt=now - STUCK_AFTER)
+    for link in stuck:
+        services.link_mark_pending(link=link)
+    grace = dt.timedelta(seconds=settings.LINK_SWEEP_GRACE)
+    waiting = Link.objects.filter(status=Link.Status.PENDING, updated_at__lt=now - grace)
+    ids = list(waiting.values_list("pk", flat=True)[:500])
+    for link_id in ids:
+        fetch_link.delay(link_id)
+    return len(ids)
+
+
+@shared_task
+def refresh_stale_links() -> int:
+    """Beat: GitHub stars and PyPI versions drift; refetch what is older than a week."""
+    cutoff = services.stale_cutoff(settings.LINK_REFRESH_DAYS)
+    stale = Link.objects.filter(
+        status=Link.Status.OK, kind__in=[Link.Kind.GITHUB, Link.Kind.PYPI], fetched_at__lt=cutoff
+    )
+    ids = list(stale.values_list("pk", flat=True)[:200])
+    for link_id in ids:
+        refresh_link.delay(link_id)
+    return len(ids)
+
+
+@shared_task(soft_time_limit=60, time_limit=90)
+def refresh_link(link_id: int) -> bool:
+    """Refetch in the background: the card keeps its metadata unless the new fetch succeeds."""
+    link = Link.objects.filter(pk=link_id, status=Link.Status.OK).first()
+    if link is None:
+        return False
+    try:
+        fetching.fetch_one(link)
+    except fetching.LinkFailed:
+        return False
+    return True

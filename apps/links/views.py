@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.meetings.selectors import today
+
+from . import selectors, services
+from .models import Link
+
+SLOT = re.compile(r"^(topic-\d+|deep-dive)$")
+
+
+def _slot(request) -> str:
+    slot = request.GET.get("slot", "")
+    if not SLOT.match(slot):
+        raise Http404
+    return slot
+
+
+@require_GET
+def link_card(request, link_id: int):
+    """The card region a waiting topic polls until its link is fetched."""
+    link = get_object_or_404(Link, pk=link_id)
+    return render(request, "links/card.html#link-card", {"link": link, "slot": _slot(request)})
+
+
+@login_required
+@require_POST
+def link_retry(request, link_id: int):
+    link = get_object_or_404(Link, pk=link_id)
+    if link.status == Link.Status.FAILED:
+        services.link_mark_pending(link=link)
+        services.enqueue_fetch_on_commit(link)
+    return render(request, "links/card.html#link-card", {"link": link, "slot": _slot(request)})
+
+
+@require_GET
+def link_thumbnail(request, link_id: int):
+    link = get_object_or_404(Link, pk=link_id)
+    if not link.thumbnail:
+        raise Http404
+    response = FileResponse(link.thumbnail.open("rb"), content_type="image/webp")
+    # The file name changes with every new thumbnail, so the browser may keep it a long time.
+    patch_cache_control(response, private=True, max_age=7 * 24 * 3600, immutable=True)
+    return response
+
+
+@require_GET
+def link_check(request):
+    """The add form asks, while a URL is typed, whether the group has presented it before."""
+    url = request.GET.get("url", "").strip()
+    earlier = selectors.presentations_of_url(url, before=today()) if url else []
+    return render(request, "links/card.html#already-presented", {"earlier": earlier})
