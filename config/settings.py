@@ -139,6 +139,11 @@ STORAGES = {
 }
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Names this deploy in cache keys, so that pages cached by the previous release are not
+# served with new templates. Defaults to the newest template's modification time.
+RELEASE = env.str("RELEASE", default="") or str(
+    max((int(p.stat().st_mtime) for p in (BASE_DIR / "templates").rglob("*.html")), default=0)
+)
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from . import services
@@ -92,8 +91,7 @@ def store_thumbnail(link: Link) -> bool:
         data = _safe_thumbnail(lambda: download_thumbnail(source))
     if not data:
         return False
-    link.thumbnail.save(f"link-{link.pk}.webp", ContentFile(data), save=False)
-    Link.objects.filter(pk=link.pk).update(thumbnail=link.thumbnail.name)
+    services.link_store_thumbnail(link=link, webp=data)
     return True
 
 

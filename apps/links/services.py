@@ -9,6 +9,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.meetings.services import meetings_touch_for_link
+
 from .canonical import canonicalize
 from .metadata import Metadata
 from .models import Link
@@ -92,6 +94,7 @@ def link_store_metadata(*, link: Link, metadata: Metadata, thumbnail_webp: bytes
         link.thumbnail.save(f"link-{link.pk}.webp", ContentFile(thumbnail_webp), save=False)
     link.save()
     _fill_empty_titles(link)
+    meetings_touch_for_link(link_id=link.pk)
     return link
 
 
@@ -114,6 +117,7 @@ def link_mark_failed(*, link: Link, reason: str, message: str) -> Link:
     link.failure_message = message[:300]
     link.claimed_at = None
     link.save(update_fields=["status", "failure_reason", "failure_message", "claimed_at", "updated_at"])
+    meetings_touch_for_link(link_id=link.pk)
     return link
 
 
@@ -123,6 +127,7 @@ def link_mark_pending(*, link: Link) -> Link:
     link.status = Link.Status.PENDING
     link.claimed_at = None
     link.save(update_fields=["status", "claimed_at", "updated_at"])
+    meetings_touch_for_link(link_id=link.pk)
     return link
 
 
@@ -132,3 +137,11 @@ def link_count_attempt(*, link: Link) -> None:
 
 def stale_cutoff(days: int) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days)
+
+
+@transaction.atomic
+def link_store_thumbnail(*, link: Link, webp: bytes) -> Link:
+    link.thumbnail.save(f"link-{link.pk}.webp", ContentFile(webp), save=False)
+    Link.objects.filter(pk=link.pk).update(thumbnail=link.thumbnail.name, updated_at=timezone.now())
+    meetings_touch_for_link(link_id=link.pk)
+    return link

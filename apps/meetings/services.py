@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 
 from apps.core.markdown import render_markdown
 
@@ -15,6 +15,8 @@ from .models import Meeting, PresenterBlock
 def _save(meeting: Meeting) -> Meeting:
     meeting.guidance_html = render_markdown(meeting.guidance).html
     meeting.full_clean()
+    if meeting.pk:
+        meeting.revision += 1  # the header and guidance are part of the cached board
     meeting.save()
     return meeting
 
@@ -85,3 +87,13 @@ def presenter_block_for(*, meeting: Meeting, presenter) -> PresenterBlock:
 def meeting_touch(*, meeting_id: int) -> None:
     """Record that the board changed; pages that poll the revision will refresh."""
     Meeting.objects.filter(pk=meeting_id).update(revision=F("revision") + 1)
+
+
+def meetings_touch_for_link(*, link_id: int) -> None:
+    """A link's card changed (fetched, failed, new picture): so did every board showing it."""
+    from apps.deepdives.models import DeepDive
+    from apps.topics.models import Topic
+
+    via_topics = Topic.objects.filter(link_id=link_id).values("block__meeting_id")
+    via_deep_dives = DeepDive.objects.filter(link_id=link_id).values("meeting_id")
+    Meeting.objects.filter(Q(pk__in=via_topics) | Q(pk__in=via_deep_dives)).update(revision=F("revision") + 1)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -13,7 +14,7 @@ from apps.links.selectors import attach_earlier_presentations
 from apps.topics.forms import TopicForm
 from apps.topics.models import Topic
 
-from . import selectors, services
+from . import board_cache, selectors, services
 from .forms import MeetingForm
 from .models import Meeting
 
@@ -30,8 +31,24 @@ def meeting_detail(request, date):
 
 
 def render_board(request, date, *, remark_forms=None, status=200):
+    head = selectors.meeting_head(date=date)
+    if head is None:
+        raise Http404(_("この日の勉強会はありません。"))
+    undo_topic = _undo_topic(request)
+    # A board with a failed form or an undo offer is one person's moment: never cached.
+    cacheable = not remark_forms and undo_topic is None
+    key = {"meeting_id": head.pk, "revision": head.revision}
+    body = board_cache.cached_body(request, **key) if cacheable else None
+    if body is None:
+        body = _render_board_body(request, date, remark_forms=remark_forms, undo_topic=undo_topic)
+        if cacheable:
+            board_cache.store_body(request, body=body, **key)
+    return render(request, "meetings/board.html", {"meeting": head, "board_body": body}, status=status)
+
+
+def _render_board_body(request, date, *, remark_forms, undo_topic) -> str:
     meeting = selectors.meeting_board(date=date)
-    if meeting is None:
+    if meeting is None:  # deleted between the two reads
         raise Http404(_("この日の勉強会はありません。"))
     attach_earlier_presentations(
         (topic for block in meeting.blocks.all() for topic in block.topics.all()), before=meeting.date
@@ -40,9 +57,9 @@ def render_board(request, date, *, remark_forms=None, status=200):
         "meeting": meeting,
         "remark_forms": remark_forms or {},
         "add_form": TopicForm() if can_add_topic(request.user, meeting) else None,
-        "undo_topic": _undo_topic(request),
+        "undo_topic": undo_topic,
     }
-    return render(request, "meetings/board.html", context, status=status)
+    return render_to_string("meetings/board.html#board-body", context, request)
 
 
 def _undo_topic(request):

@@ -116,16 +116,46 @@ def test_unknown_pages_get_a_japanese_404(member_client, url):
 
 def test_board_query_count_does_not_grow_with_topics(member_client, django_assert_num_queries):
     small = board_with(5)
-    with django_assert_num_queries(7) as small_queries:
+    with django_assert_num_queries(8) as small_queries:
         member_client.get(small.get_absolute_url())
     Meeting.objects.all().delete()
 
     large = board_with(50)
-    with django_assert_num_queries(7) as large_queries:
+    with django_assert_num_queries(8) as large_queries:
         response = member_client.get(large.get_absolute_url())
 
     assert response.content.decode().count('class="topic kind-') == 50
     assert len(small_queries.captured_queries) == len(large_queries.captured_queries)
+
+
+def test_unchanged_board_is_served_from_cache_until_something_changes(member_client, member, django_assert_num_queries):
+    meeting = board_with(10)
+    first = member_client.get(meeting.get_absolute_url()).content.decode()
+
+    with django_assert_num_queries(3):  # session, member, the meeting's revision
+        again = member_client.get(meeting.get_absolute_url()).content.decode()
+    body = slice(first.index('class="board-layout"'), None)
+    assert again[body] == first[body]  # the page around it has a fresh CSRF mask each time
+
+    topic = meeting.blocks.first().topics.first()
+    member_client.post(reverse("topics:remark-create", args=[topic.pk]), {"body": "キャッシュの後のコメント"})
+
+    assert "キャッシュの後のコメント" in member_client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_cached_board_is_per_viewer(client, member):
+    meeting = factories.meeting()
+    factories.topic(meeting=meeting, presenter=member, title="自分の話題")
+    other = factories.MemberFactory()
+
+    client.force_login(other)
+    as_other = client.get(meeting.get_absolute_url()).content.decode()
+    client.force_login(member)
+    as_owner = client.get(meeting.get_absolute_url()).content.decode()
+
+    edit_url = reverse("topics:edit", args=[meeting.blocks.first().topics.first().pk])
+    assert edit_url not in as_other
+    assert edit_url in as_owner
 
 
 def test_meeting_list_groups_upcoming_and_past_by_year(member_client):
