@@ -9,12 +9,12 @@ from .exceptions import VersionConflict
 M = TypeVar("M", bound=models.Model)
 
 
-def lock_current(model: type[M], pk: int, expected_version: int | None) -> M:
+def lock_current(queryset: models.QuerySet[M], pk: int, expected_version: int | None) -> M:
     """Lock the row for this transaction and check it is still the version the form showed.
 
     `expected_version=None` skips the check: the admin and importers overwrite on purpose.
     """
-    current = model.objects.select_for_update().get(pk=pk)
+    current = queryset.select_for_update(of=("self",)).get(pk=pk)
     if expected_version is not None and current.version != expected_version:
         raise VersionConflict(current)
     return current

@@ -17,7 +17,7 @@ def deep_dive_save(*, deep_dive: DeepDive) -> DeepDive:
     rendered = render_markdown(deep_dive.body, with_toc=True)
     deep_dive.body_html = rendered.html
     deep_dive.toc_html = rendered.toc_html
-    deep_dive.full_clean()
+    deep_dive.full_clean(exclude=["meeting", "presenter", "link"])
     with transaction.atomic():
         deep_dive.link = link_for_pasted_url(deep_dive.paper_url)
         if deep_dive.pk:
@@ -45,7 +45,7 @@ def deep_dive_set(
 def deep_dive_update(
     *, deep_dive: DeepDive, expected_version: int | None, title: str, paper_url: str, body: str
 ) -> DeepDive:
-    current = lock_current(DeepDive, deep_dive.pk, expected_version)
+    current = lock_current(DeepDive.objects.all(), deep_dive.pk, expected_version)
     current.title = title
     current.paper_url = paper_url
     current.body = body

@@ -48,6 +48,17 @@ class Topic(models.Model):
     def __str__(self) -> str:
         return f"[{self.get_kind_display()}] {self.title}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        topic = super().from_db(db, field_names, values)
+        # Remember the stored URL: the link is only looked up again when it changes.
+        topic._stored_url = topic.__dict__.get("url")
+        return topic
+
+    @property
+    def url_changed(self) -> bool:
+        return not self.pk or self.url != getattr(self, "_stored_url", None)
+
     def clean(self) -> None:
         if not self.title.strip() and not self.url:
             raise ValidationError({"title": _("タイトルかURLのどちらかを入力してください。")})

@@ -25,14 +25,19 @@ AUTO_KIND = "auto"
 def topic_save(*, topic: Topic) -> Topic:
     """Render, validate and store a topic; every write of a topic ends here."""
     topic.notes_html = render_markdown(topic.notes).html
-    topic.full_clean()
+    # The block and link are set by the services, never typed: no need to query them back.
+    topic.full_clean(exclude=["block", "link"])
     with transaction.atomic():
-        topic.link = link_for_pasted_url(topic.url)
+        url_changed = topic.url_changed
+        if url_changed:
+            topic.link = link_for_pasted_url(topic.url)
         if topic.pk:
             topic.version += 1
         topic.save()
+        topic._stored_url = topic.url
         meeting_touch(meeting_id=topic.block.meeting_id)
-        enqueue_fetch_on_commit(topic.link)
+        if url_changed:
+            enqueue_fetch_on_commit(topic.link)
     return topic
 
 
@@ -69,7 +74,7 @@ def topic_update(
     url: str,
     notes: str,
 ) -> Topic:
-    current = lock_current(Topic, topic.pk, expected_version)
+    current = lock_current(Topic.objects.select_related("block"), topic.pk, expected_version)
     current.kind = infer_kind(url) if kind == AUTO_KIND else kind
     current.title = title
     current.url = url
@@ -119,7 +124,7 @@ def remark_create(*, author, body: str, topic: Topic | None = None, deep_dive=No
 
 @transaction.atomic
 def remark_update(*, remark: Remark, expected_version: int | None, body: str) -> Remark:
-    current = lock_current(Remark, remark.pk, expected_version)
+    current = lock_current(Remark.objects.all(), remark.pk, expected_version)
     current.body = body
     return remark_save(remark=current)
 

@@ -35,12 +35,14 @@ def _remarks():
     return Prefetch("remarks", queryset=Remark.objects.select_related("author").order_by("created_at", "pk"))
 
 
-def _topic(topic_id: int, *, deleted: bool = False) -> Topic:
-    topics = Topic.objects.filter(deleted_at__isnull=not deleted)
-    topic = get_object_or_404(
-        topics.select_related("block__meeting", "block__presenter", "link").prefetch_related(_remarks()),
-        pk=topic_id,
+def _topic(topic_id: int, *, deleted: bool = False, for_card: bool = True) -> Topic:
+    """The topic with what its card shows; `for_card=False` when only permissions are checked."""
+    topics = Topic.objects.filter(deleted_at__isnull=not deleted).select_related(
+        "block__meeting", "block__presenter", "link"
     )
+    if not for_card:
+        return get_object_or_404(topics, pk=topic_id)
+    topic = get_object_or_404(topics.prefetch_related(_remarks()), pk=topic_id)
     attach_earlier_presentations([topic], before=topic.block.meeting.date)
     return topic
 
@@ -116,7 +118,7 @@ def topic_card(request, topic_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def topic_edit(request, topic_id: int):
-    topic = _topic(topic_id)
+    topic = _topic(topic_id, for_card=request.method == "GET")
     _require(permissions.can_edit_topic(request.user, topic))
     template = "topics/card.html#topic-edit-form" if request.htmx else "topics/topic_form_page.html"
     if request.method == "GET":
@@ -150,7 +152,7 @@ def topic_edit(request, topic_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def topic_delete(request, topic_id: int):
-    topic = _topic(topic_id)
+    topic = _topic(topic_id, for_card=False)
     _require(permissions.can_edit_topic(request.user, topic))
     if request.method == "GET":
         # Without JavaScript the confirmation is a page of its own.
@@ -167,7 +169,7 @@ def topic_delete(request, topic_id: int):
 @login_required
 @require_POST
 def topic_restore(request, topic_id: int):
-    topic = _topic(topic_id, deleted=True)
+    topic = _topic(topic_id, deleted=True, for_card=False)
     _require(permissions.can_edit_topic(request.user, topic))
     services.topic_restore(topic=topic)
     request.session.pop("undo_topic_id", None)
