@@ -64,6 +64,12 @@ def truncate(text: str, limit: int) -> str:
     return text[: limit - 1].rstrip() + "…"
 
 
+def api_text(value: object, limit: int) -> str:
+    """Text an API documents as plain text (GitHub, PyPI, arXiv): kept verbatim, one line,
+    capped. "Vec<T>" in a description is not markup, so nothing is stripped."""
+    return truncate(collapse(value), limit)
+
+
 def plain_text(value: object, limit: int) -> str:
     """Untrusted text (maybe with tags or entities) as one capped line of plain text."""
     if not isinstance(value, str):

@@ -80,9 +80,15 @@ class TopicLink(models.Model):
         ordering = ["position", "pk"]
         constraints = [models.UniqueConstraint(fields=["topic", "link"], name="one_extra_link_per_topic")]
 
+    def __str__(self) -> str:
+        return f"{self.label} {self.link}".strip()
+
 
 class RateLimitSlot(models.Model):
     """When the next call to an external API may go out (the embedded default's limiter)."""
 
     name = models.CharField(max_length=40, primary_key=True)
     next_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -57,7 +57,7 @@ def _send_fetch(link_id: int) -> None:
 
     try:
         fetch_link.delay(link_id)
-    except Exception:  # noqa: BLE001 - any broker failure; the sweep retries later
+    except Exception:  # any broker failure: the sweep retries later
         logger.warning("could not queue the fetch of link %s; the sweep will", link_id, exc_info=True)
 
 

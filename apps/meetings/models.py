@@ -30,12 +30,7 @@ class MeetingQuerySet(models.QuerySet):
         from apps.topics.models import Remark, Topic
 
         remarks = Remark.objects.select_related("author").order_by("created_at", "pk")
-        topics = (
-            Topic.objects.live()
-            .select_related("link")
-            .order_by("position", "pk")
-            .prefetch_related(models.Prefetch("remarks", queryset=remarks))
-        )
+        topics = Topic.objects.live().for_cards().order_by("position", "pk")
         blocks = (
             PresenterBlock.objects.select_related("presenter")
             .order_by("position", "pk")

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +12,29 @@ from .models import Remark, Topic
 from .services import AUTO_KIND
 
 NOTES_MAX_CHARS = 50_000
+MAX_EXTRA_LINKS = 10
+
+
+def parse_extra_links(text: str) -> list[tuple[str, str]]:
+    """One link per line, optionally labelled: `code https://github.com/…` or just the URL."""
+    validate = URLValidator(schemes=["http", "https"])
+    links = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        parts = line.strip().rsplit(None, 1)
+        if not parts:
+            continue
+        url = parts[-1]
+        label = parts[0][:40] if len(parts) == 2 else ""
+        try:
+            validate(url)
+        except ValidationError as exc:
+            raise ValidationError(
+                _("%(number)s行目のURLが正しくありません: %(url)s"), params={"number": number, "url": url[:80]}
+            ) from exc
+        links.append((label, url))
+    if len(links) > MAX_EXTRA_LINKS:
+        raise ValidationError(_("追加リンクは%(max)s件までです。"), params={"max": MAX_EXTRA_LINKS})
+    return links
 
 
 class TopicForm(VersionedForm):
@@ -26,6 +51,13 @@ class TopicForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 8, "data-editor": "markdown"}),
         help_text=_("Markdownで書けます。Ctrl+Enter (⌘+Enter) で保存。"),
     )
+    extra_links = forms.CharField(
+        label=_("追加リンク"),
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "code https://github.com/…\nslides https://speakerdeck.com/…"}),
+        help_text=_("コード・スライドなど。1行に1つ、先頭にラベルを付けられます。"),
+    )
 
     class Meta:
         model = Topic
@@ -36,7 +68,7 @@ class TopicForm(VersionedForm):
         }
         error_messages = {"url": {"invalid": _("URLの形式が正しくありません (https://… で入力してください)。")}}
 
-    field_order = ["kind", "url", "title", "notes"]
+    field_order = ["kind", "url", "title", "notes", "extra_links"]
     id_prefix = "topic"
 
     def __init__(self, *args, **kwargs):
@@ -44,6 +76,10 @@ class TopicForm(VersionedForm):
         self.fields["title"].required = False  # filled from the source when left empty
         if self.instance.pk and not self.is_bound:
             self.initial["kind"] = self.instance.kind
+            self.initial["extra_links"] = "\n".join(
+                f"{extra.label} {extra.link.canonical_url}".strip()
+                for extra in self.instance.extra_links.select_related("link")
+            )
         if not self.instance.pk:
             # While a URL is typed, ask whether the group has presented it before.
             self.fields["url"].widget.attrs.update(
@@ -54,6 +90,10 @@ class TopicForm(VersionedForm):
                     "hx-swap": "outerHTML",
                 }
             )
+
+
+    def clean_extra_links(self) -> list[tuple[str, str]]:
+        return parse_extra_links(self.cleaned_data.get("extra_links", ""))
 
 
 class RemarkForm(VersionedForm):

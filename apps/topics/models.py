@@ -11,6 +11,16 @@ class TopicQuerySet(models.QuerySet):
     def live(self) -> TopicQuerySet:
         return self.filter(deleted_at__isnull=True)
 
+    def for_cards(self) -> TopicQuerySet:
+        """What a topic card shows: its link, remarks with authors, and extra links."""
+        from apps.links.models import TopicLink
+
+        remarks = Remark.objects.select_related("author").order_by("created_at", "pk")
+        return self.select_related("link").prefetch_related(
+            models.Prefetch("remarks", queryset=remarks),
+            models.Prefetch("extra_links", queryset=TopicLink.objects.select_related("link")),
+        )
+
 
 class Topic(models.Model):
     """Something a member presents: a paper, a blog post or an open-source project."""

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.core.markdown import render_markdown
 from apps.core.versioning import lock_current
+from apps.links.models import TopicLink
 from apps.links.services import enqueue_fetch_on_commit, link_for_pasted_url
 from apps.meetings.models import Meeting
 from apps.meetings.services import meeting_touch, presenter_block_for
@@ -50,6 +51,7 @@ def topic_create(
     title: str,
     url: str = "",
     notes: str = "",
+    extra_links: list[tuple[str, str]] | None = None,
 ) -> Topic:
     block = presenter_block_for(meeting=meeting, presenter=presenter)
     last = block.topics.aggregate(last=Max("position"))["last"]
@@ -61,7 +63,10 @@ def topic_create(
         notes=notes,
         position=(last or 0) + 1,
     )
-    return topic_save(topic=topic)
+    topic = topic_save(topic=topic)
+    if extra_links:
+        topic_set_extra_links(topic=topic, extra_links=extra_links)
+    return topic
 
 
 @transaction.atomic
@@ -73,13 +78,31 @@ def topic_update(
     title: str,
     url: str,
     notes: str,
+    extra_links: list[tuple[str, str]] | None = None,
 ) -> Topic:
     current = lock_current(Topic.objects.select_related("block"), topic.pk, expected_version)
     current.kind = infer_kind(url) if kind == AUTO_KIND else kind
     current.title = title
     current.url = url
     current.notes = notes
-    return topic_save(topic=current)
+    current = topic_save(topic=current)
+    if extra_links is not None:
+        topic_set_extra_links(topic=current, extra_links=extra_links)
+    return current
+
+
+@transaction.atomic
+def topic_set_extra_links(*, topic: Topic, extra_links: list[tuple[str, str]]) -> None:
+    """Replace the topic's extra links (code, slides…); each gets its own card data."""
+    topic.extra_links.all().delete()
+    position = 0
+    for label, url in extra_links:
+        link = link_for_pasted_url(url)
+        if link is None or topic.extra_links.filter(link=link).exists():
+            continue
+        position += 1
+        TopicLink.objects.create(topic=topic, link=link, label=label, position=position)
+        enqueue_fetch_on_commit(link)
 
 
 @transaction.atomic

@@ -31,10 +31,6 @@ from .templatetags.topics import remark_board_url
 CARD = "topics/card.html#topic-card"
 
 
-def _remarks():
-    return Prefetch("remarks", queryset=Remark.objects.select_related("author").order_by("created_at", "pk"))
-
-
 def _topic(topic_id: int, *, deleted: bool = False, for_card: bool = True) -> Topic:
     """The topic with what its card shows; `for_card=False` when only permissions are checked."""
     topics = Topic.objects.filter(deleted_at__isnull=not deleted).select_related(
@@ -42,7 +38,7 @@ def _topic(topic_id: int, *, deleted: bool = False, for_card: bool = True) -> To
     )
     if not for_card:
         return get_object_or_404(topics, pk=topic_id)
-    topic = get_object_or_404(topics.prefetch_related(_remarks()), pk=topic_id)
+    topic = get_object_or_404(topics.for_cards(), pk=topic_id)
     attach_earlier_presentations([topic], before=topic.block.meeting.date)
     return topic
 
@@ -92,7 +88,7 @@ def topic_create(request, date):
     block = (
         PresenterBlock.objects.select_related("presenter", "meeting")
         .prefetch_related(
-            Prefetch("topics", queryset=Topic.objects.live().select_related("link").prefetch_related(_remarks()))
+            Prefetch("topics", queryset=Topic.objects.live().for_cards())
         )
         .get(pk=topic.block_id)
     )
@@ -135,6 +131,7 @@ def topic_edit(request, topic_id: int):
                 title=data["title"],
                 url=data["url"],
                 notes=data["notes"],
+                extra_links=data["extra_links"],
             )
         except VersionConflict as conflict:
             form.with_version(conflict.current.version)

@@ -242,3 +242,30 @@ def test_every_write_bumps_the_revision_that_open_boards_poll(member_client, mem
     after = member_client.get(url).json()["revision"]
     assert after == before + 2
     assert Meeting.objects.get().revision == after
+
+
+def test_extra_links_are_saved_shown_and_editable(member_client, member):
+    topic = factories.topic(presenter=member, title="話題")
+    lines = "code https://github.com/bloomberg/memray\nhttps://speakerdeck.com/someone/talk"
+
+    response = edit(member_client, topic, version=topic.version, extra_links=lines)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert [(e.label, e.link.canonical_url) for e in topic.extra_links.select_related("link")] == [
+        ("code", "https://github.com/bloomberg/memray"),
+        ("", "https://speakerdeck.com/someone/talk"),
+    ]
+    assert 'class="extra-links"' in html
+    form = member_client.get(reverse("topics:edit", args=[topic.pk]), **HTMX).content.decode()
+    assert "code https://github.com/bloomberg/memray" in form
+
+
+def test_invalid_extra_link_names_its_line(member_client, member):
+    topic = factories.topic(presenter=member)
+
+    response = edit(member_client, topic, version=topic.version, extra_links="https://ok.example.com\nslides not-a-url")
+
+    assert response.status_code == 422
+    assert "2行目のURLが正しくありません" in response.content.decode()
+    assert not topic.extra_links.exists()

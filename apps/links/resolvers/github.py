@@ -15,10 +15,10 @@ from apps.links.metadata import (
     NAME_MAX,
     TITLE_MAX,
     Metadata,
+    api_text,
     http_url,
     iso_date,
     names,
-    plain_text,
 )
 from apps.links.safe_http import FetchError
 
@@ -60,7 +60,7 @@ def fetch_github(owner_repo: str, *, timeout: float = 10.0) -> Metadata:
 
 
 def repo_metadata(repo: dict[str, Any]) -> Metadata:
-    full_name = plain_text(repo.get("full_name"), TITLE_MAX)
+    full_name = api_text(repo.get("full_name"), TITLE_MAX)
     if not full_name:
         raise FetchError("unsupported_content_type", detail="GitHub answer has no full_name")
     owner = repo.get("owner") if isinstance(repo.get("owner"), dict) else {}
@@ -68,7 +68,7 @@ def repo_metadata(repo: dict[str, Any]) -> Metadata:
     pushed_at = iso_date(repo.get("pushed_at"))
     return Metadata(
         title=full_name,
-        description=plain_text(repo.get("description"), DESCRIPTION_MAX),
+        description=api_text(repo.get("description"), DESCRIPTION_MAX),
         site_name="GitHub",
         authors=names(owner.get("login")),
         published=iso_date(repo.get("created_at")),
@@ -82,7 +82,7 @@ def repo_metadata(repo: dict[str, Any]) -> Metadata:
             "full_name": full_name,
             "stars": _count(repo.get("stargazers_count")),
             "forks": _count(repo.get("forks_count")),
-            "language": plain_text(repo.get("language"), NAME_MAX),
+            "language": api_text(repo.get("language"), NAME_MAX),
             "topics": _topics(repo.get("topics")),
             "license": _license(repo.get("license")),
             "pushed_at": pushed_at,
@@ -140,12 +140,12 @@ def _count(value: object) -> int:
 def _topics(value: object) -> list[str]:
     if not isinstance(value, list):
         return []
-    return [t for t in (plain_text(v, 50) for v in value[:30]) if t]
+    return [t for t in (api_text(v, 50) for v in value[:30]) if t]
 
 
 def _license(value: object) -> str:
     if not isinstance(value, dict):
         return ""
-    spdx = plain_text(value.get("spdx_id"), NAME_MAX)
+    spdx = api_text(value.get("spdx_id"), NAME_MAX)
     # "NOASSERTION": GitHub found a licence file it could not identify.
-    return spdx if spdx and spdx != "NOASSERTION" else plain_text(value.get("name"), NAME_MAX)
+    return spdx if spdx and spdx != "NOASSERTION" else api_text(value.get("name"), NAME_MAX)

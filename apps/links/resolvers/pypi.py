@@ -16,10 +16,10 @@ from apps.links.metadata import (
     NAME_MAX,
     TITLE_MAX,
     Metadata,
+    api_text,
     http_url,
     iso_date,
     names,
-    plain_text,
 )
 from apps.links.safe_http import FetchError
 
@@ -63,9 +63,9 @@ def fetch_pypi(name: str, *, timeout: float = 10.0) -> Metadata:
 
 
 def project_metadata(info: dict[str, Any], files: object) -> Metadata:
-    title = plain_text(info.get("name"), TITLE_MAX)
-    summary = plain_text(info.get("summary"), DESCRIPTION_MAX)
-    version = plain_text(info.get("version"), NAME_MAX)
+    title = api_text(info.get("name"), TITLE_MAX)
+    summary = api_text(info.get("summary"), DESCRIPTION_MAX)
+    version = api_text(info.get("version"), NAME_MAX)
     normalized = pypi_normalize(title) if title else ""
     return Metadata(
         title=title,
@@ -79,13 +79,13 @@ def project_metadata(info: dict[str, Any], files: object) -> Metadata:
             "version": version,
             "summary": summary,
             "homepage": _homepage(info),
-            "requires_python": plain_text(info.get("requires_python"), NAME_MAX),
+            "requires_python": api_text(info.get("requires_python"), NAME_MAX),
         },
     )
 
 
 def _authors(info: dict[str, Any]) -> list[str]:
-    if plain_text(info.get("author"), NAME_MAX):
+    if api_text(info.get("author"), NAME_MAX):
         return names(info.get("author"))
     # Newer metadata often has only "Name <mail@example.org>" in author_email; keep the names.
     emails = info.get("author_email")
