@@ -27,12 +27,19 @@ ARXIV_BATCH = 100  # the most ids arXiv answers in one id_list request
 NOT_FOUND_MESSAGE = _("arXivにこのIDの論文が見つかりませんでした。")
 
 
-class LinkFailed(Exception):
-    """A fetch failed in a way worth telling the member; `transient` ones may be retried."""
+UNEXPECTED_MESSAGE = _("予期しないエラーで取得できませんでした。管理者に連絡してください。")
 
-    def __init__(self, reason: str, message: str, *, transient: bool) -> None:
-        super().__init__(reason, message, transient)
+
+class LinkFailed(Exception):
+    """A fetch failed in a way worth telling the member; `transient` ones may be retried.
+
+    `retry_after` is the server's own wish (GitHub's rate-limit reset), in seconds.
+    """
+
+    def __init__(self, reason: str, message: str, *, transient: bool, retry_after: float | None = None) -> None:
+        super().__init__(reason, message, transient, retry_after)
         self.reason, self.message, self.transient = reason, message, transient
+        self.retry_after = retry_after
 
 
 def fetch_one(link: Link) -> Link:
@@ -40,7 +47,12 @@ def fetch_one(link: Link) -> Link:
     try:
         metadata = resolve(canonicalize(link.canonical_url))
     except FetchError as exc:
-        raise LinkFailed(exc.reason, exc.message, transient=exc.transient) from exc
+        retry_after = getattr(exc, "retry_after_seconds", None)
+        raise LinkFailed(exc.reason, exc.message, transient=exc.transient, retry_after=retry_after) from exc
+    except Exception as exc:
+        # A parser bug must cost one card, not the worker: record it and tell the member.
+        logger.exception("unexpected failure fetching link %s", link.pk)
+        raise LinkFailed("unexpected", str(UNEXPECTED_MESSAGE), transient=False) from exc
     thumbnail = None
     if metadata.thumbnail:
         thumbnail = _safe_thumbnail(lambda: make_thumbnail(metadata.thumbnail))

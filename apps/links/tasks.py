@@ -37,7 +37,8 @@ def fetch_link(self, link_id: int) -> str:
     except fetching.LinkFailed as failure:
         if failure.transient and self.request.retries < MAX_RETRIES:
             services.link_mark_pending(link=link)
-            raise self.retry(countdown=_backoff(self.request.retries)) from failure
+            countdown = max(_backoff(self.request.retries), int(failure.retry_after or 0))
+            raise self.retry(countdown=countdown) from failure
         services.link_mark_failed(link=link, reason=failure.reason, message=failure.message)
         return f"failed: {failure.reason}"
     make_thumbnail.delay(link.pk)
