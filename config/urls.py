@@ -12,6 +12,7 @@ urlpatterns = [
     path("", meeting_views.home, name="home"),
     path("meetings/", include("apps.meetings.urls")),
     path("", include("apps.topics.urls")),
+    path("", include("apps.archive.urls")),
     path("deepdives/", include("apps.deepdives.urls")),
     path("links/", include("apps.links.urls")),
     path("preview/", markdown_preview, name="markdown-preview"),

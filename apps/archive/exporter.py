@@ -18,25 +18,20 @@ HTML entity, which renders the same.
 
 from __future__ import annotations
 
-import re
-
 from apps.meetings.models import Meeting
 
 from .notes_format import structural_kind
-from .syntax import EXPORT_TAGS, linked_title, remark_stands_in
-
-_FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
-_HEADING_MARKS_RE = re.compile(r"^#{1,6}[ \t]+")
+from .syntax import EXPORT_TAGS, FENCE_RE, HEADING_MARKS_RE, linked_title, remark_stands_in
 
 
 def _protect(text: str) -> str:
     lines = []
     in_fence = False
     for line in text.splitlines():
-        if _FENCE_RE.match(line):
+        if FENCE_RE.match(line):
             in_fence = not in_fence
         elif not in_fence and structural_kind(line, markdown=True) != "text":
-            marks = _HEADING_MARKS_RE.match(line)
+            marks = HEADING_MARKS_RE.match(line)
             at = marks.end() if marks else 0
             line = f"{line[:at]}&#{ord(line[at])};{line[at + 1 :]}"
         lines.append(line)

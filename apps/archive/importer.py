@@ -5,7 +5,7 @@ the same file again writes nothing; an edited file updates what it changed. How 
 matched on a re-import (README, "Import and export"):
 
 - the meeting by its date;
-- members by handle, else by display name (NFKC, case and spacing ignored), else by the
+- members by handle, else by display name (NFKC, case-insensitive), else by the
   handle derived from the display name; unknown ones are created without a password;
 - topics within the presenter's block: same kind and title (normalized), else same title,
   else the same position among the topics not matched yet (a retitled topic); the rest are new.
@@ -103,7 +103,9 @@ class _Refused(Exception):
         self.problem = problem
 
 
-def import_notes(*, data: bytes, name: str, dry_run: bool = False, size: int | None = None) -> FileReport:
+def import_notes(
+    *, data: bytes, name: str, dry_run: bool = False, size: int | None = None
+) -> FileReport:
     """Import one exported file. Never raises for bad input: the report says what happened.
 
     `size` is the real size when `data` was read only up to the limit (uploads, big files).
@@ -120,7 +122,11 @@ def import_notes(*, data: bytes, name: str, dry_run: bool = False, size: int | N
     report.meeting_date = parsed.date.isoformat()
     if report.encoding != "UTF-8":
         report.problems.append(
-            Problem(None, _("文字コード %(encoding)s として読みました。") % {"encoding": report.encoding}, INFO)
+            Problem(
+                None,
+                _("文字コード %(encoding)s として読みました。") % {"encoding": report.encoding},
+                INFO,
+            )
         )
     report.problems.extend(parsed.problems)
     if parsed.errors:
@@ -137,12 +143,16 @@ def import_notes(*, data: bytes, name: str, dry_run: bool = False, size: int | N
         # E.g. someone else imported the same meeting at the same moment.
         logger.exception("Importing %s failed", name)
         report.status = FAILED
-        report.problems.append(Problem(None, _("データベースへの書き込みに失敗しました。もう一度試してください。")))
+        report.problems.append(
+            Problem(None, _("データベースへの書き込みに失敗しました。もう一度試してください。"))
+        )
     except Exception:
         # One broken file must not stop the other files of the run; the log has the details.
         logger.exception("Importing %s failed", name)
         report.status = FAILED
-        report.problems.append(Problem(None, _("内部エラーで取り込めませんでした。運営者に連絡してください。")))
+        report.problems.append(
+            Problem(None, _("内部エラーで取り込めませんでした。運営者に連絡してください。"))
+        )
     if not report.ok:
         report.changes = []  # rolled back: nothing of it happened
     report.problems.sort(key=lambda p: p.line or 0)
@@ -191,20 +201,30 @@ class _Members:
                 self.report.problems.append(
                     Problem(
                         presenter.line,
-                        _("@%(name)s は既存のメンバー %(handle)s として取り込みました（ファイルのハンドルは %(given)s）。")
-                        % {"name": presenter.display_name, "handle": user.handle, "given": presenter.handle},
+                        _(
+                            "@%(name)s は既存のメンバー %(handle)s として取り込みました（ファイルのハンドルは %(given)s）。"
+                        )
+                        % {
+                            "name": presenter.display_name,
+                            "handle": user.handle,
+                            "given": presenter.handle,
+                        },
                         WARNING,
                     )
                 )
         else:
-            user = self.by_name.get(key) or self.by_handle.get(derive_handle(presenter.display_name))
+            user = self.by_name.get(key) or self.by_handle.get(
+                derive_handle(presenter.display_name)
+            )
         if user is None:
             handle = presenter.handle or derive_handle(presenter.display_name)
             user = self._create(handle, presenter.display_name, presenter.line)
         return user
 
     def author(self, remark: ParsedRemark) -> User:
-        return self.by_handle.get(remark.handle) or self._create(remark.handle, remark.handle, remark.line)
+        return self.by_handle.get(remark.handle) or self._create(
+            remark.handle, remark.handle, remark.line
+        )
 
     def unknown_presenter(self, line: int) -> User:
         handle, display_name = UNKNOWN_PRESENTER
@@ -214,7 +234,9 @@ class _Members:
         user = _write(line, member_create, handle=handle, display_name=display_name)
         self.by_handle[user.handle] = user
         self.by_name.setdefault(name_key(display_name), user)
-        self.report.changes.append(Change(CREATED, "member", f"@{display_name} ({user.handle})", line))
+        self.report.changes.append(
+            Change(CREATED, "member", f"@{display_name} ({user.handle})", line)
+        )
         return user
 
 
@@ -225,7 +247,9 @@ class _MeetingImport:
         self.topics_by_presenter: dict[int, list[Topic]] = {}
         self.remarks: dict[tuple[str, int], list[Remark]] = {}
 
-    def change(self, action: str, what: str, label: str, line: int | None = None, fields=()) -> None:
+    def change(
+        self, action: str, what: str, label: str, line: int | None = None, fields=()
+    ) -> None:
         self.report.changes.append(Change(action, what, label, line, list(fields)))
 
     def run(self) -> str:
@@ -274,15 +298,21 @@ class _MeetingImport:
 
     def _load_existing(self, meeting: Meeting) -> None:
         # Deleted topics too: a topic deleted on the board must not come back on re-import.
-        for topic in Topic.objects.filter(block__meeting=meeting).select_related("block").order_by(
-            "position", "pk"
+        for topic in (
+            Topic.objects.filter(block__meeting=meeting)
+            .select_related("block")
+            .order_by("position", "pk")
         ):
             self.topics_by_presenter.setdefault(topic.block.presenter_id, []).append(topic)
         remarks = Remark.objects.filter(
             Q(topic__block__meeting=meeting) | Q(deep_dive__meeting=meeting)
         ).select_related("author")
         for remark in remarks.order_by("created_at", "pk"):
-            target = ("topic", remark.topic_id) if remark.topic_id else ("deep_dive", remark.deep_dive_id)
+            target = (
+                ("topic", remark.topic_id)
+                if remark.topic_id
+                else ("deep_dive", remark.deep_dive_id)
+            )
             self.remarks.setdefault(target, []).append(remark)
 
     # --- topics ------------------------------------------------------------------------------
@@ -291,7 +321,7 @@ class _MeetingImport:
         existing = self.topics_by_presenter.get(presenter.pk, [])
         matched = _match_topics(parsed.topics, existing)
         for index, item in enumerate(parsed.topics):
-            label = f"[{EXPORT_TAGS[item.kind]}] {item.title}"
+            label = f"[{EXPORT_TAGS[item.kind]}] {item.title or item.url}"
             topic = matched.get(index)
             old_notes = topic.notes if topic else ""
             if topic is None:
@@ -324,11 +354,15 @@ class _MeetingImport:
                     self.change(UPDATED, "topic", label, item.line, changed)
                 else:
                     self.change(UNCHANGED, "topic", label, item.line)
-            self._remarks(item.remarks, ("topic", topic.pk), {"topic": topic}, old_notes, item.notes)
+            self._remarks(
+                item.remarks, ("topic", topic.pk), {"topic": topic}, old_notes, item.notes
+            )
         matched_ids = {t.pk for t in matched.values()}
         for topic in existing:
             if topic.pk not in matched_ids and topic.deleted_at is None:
-                self.change(KEPT, "topic", f"[{EXPORT_TAGS[topic.kind]}] {topic.title}")
+                self.change(
+                    KEPT, "topic", f"[{EXPORT_TAGS[topic.kind]}] {topic.title or topic.url}"
+                )
 
     # --- remarks -----------------------------------------------------------------------------
 
@@ -366,7 +400,11 @@ class _MeetingImport:
     def _deep_dive(self, meeting: Meeting, *, new: bool) -> None:
         members = self.members
         item = self.parsed.deep_dive
-        existing = None if new else DeepDive.objects.filter(meeting=meeting).select_related("presenter").first()
+        existing = (
+            None
+            if new
+            else DeepDive.objects.filter(meeting=meeting).select_related("presenter").first()
+        )
         if item.presenter is not None:
             presenter = members.presenter(item.presenter)
         elif existing is not None:
@@ -376,7 +414,9 @@ class _MeetingImport:
             self.report.problems.append(
                 Problem(
                     item.line,
-                    _("メインTOPICの発表者が書かれていないため「%(name)s」としました。管理画面で変更できます。")
+                    _(
+                        "メインTOPICの発表者が書かれていないため「%(name)s」としました。管理画面で変更できます。"
+                    )
                     % {"name": presenter.display_name},
                     WARNING,
                 )
@@ -400,7 +440,9 @@ class _MeetingImport:
                 self.change(UPDATED, "deep_dive", label, item.line, changed)
             else:
                 self.change(UNCHANGED, "deep_dive", label, item.line)
-        self._remarks(item.remarks, ("deep_dive", deep_dive.pk), {"deep_dive": deep_dive}, old_body, item.body)
+        self._remarks(
+            item.remarks, ("deep_dive", deep_dive.pk), {"deep_dive": deep_dive}, old_body, item.body
+        )
 
 
 def _match_topics(items: list, existing: list[Topic]) -> dict[int, Topic]:
@@ -408,7 +450,9 @@ def _match_topics(items: list, existing: list[Topic]) -> dict[int, Topic]:
     free = list(existing)
     matched: dict[int, Topic] = {}
     rules = (
-        lambda item, topic: topic.kind == item.kind and name_key(topic.title) == name_key(item.title),
+        lambda item, topic: (
+            topic.kind == item.kind and name_key(topic.title) == name_key(item.title)
+        ),
         lambda item, topic: name_key(topic.title) == name_key(item.title),
     )
     for rule in rules:
@@ -424,4 +468,3 @@ def _match_topics(items: list, existing: list[Topic]) -> dict[int, Topic]:
             matched[index] = existing[index]
             free.remove(existing[index])
     return matched
-

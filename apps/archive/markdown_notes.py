@@ -11,37 +11,39 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .syntax import remark_in
+from .syntax import FENCE_RE, ITEM_PREFIX_RE, remark_in
 
 if TYPE_CHECKING:
     from .notes_format import Line
 
-_FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
-_ITEM_PREFIX_RE = re.compile(r"^ *(?:[-*+•・]|\d{1,9}[.)]) +")
 _ATX_RE = re.compile(r"^( {0,3})(#{1,6})(?= |$)")
 
 
 def convert(lines: list[Line], *, headings: bool) -> tuple[str, list[tuple[str, str, int]]]:
     """(Markdown, [(handle, body, line number)]) for one topic's notes or the main topic."""
-    margin = min((len(line.text) - len(line.text.lstrip(" ")) for line in lines if line.text), default=0)
+    margin = min(
+        (len(line.text) - len(line.text.lstrip(" ")) for line in lines if line.text), default=0
+    )
     texts = [line.text[margin:] for line in lines]
     remarks: list[tuple[str, str, int]] = []
     heading_rows: list[int] = []
     in_fence = False
     for row, (line, text) in enumerate(zip(lines, texts, strict=True)):
-        if _FENCE_RE.match(text):
+        if FENCE_RE.match(text):
             in_fence = not in_fence
             continue
         if in_fence or not text:
             continue
         if _ATX_RE.match(text):
             heading_rows.append(row)
-        found = remark_in(_ITEM_PREFIX_RE.sub("", text, count=1).strip())
+        found = remark_in(ITEM_PREFIX_RE.sub("", text, count=1).strip())
         if found:
             remarks.append((found[0], found[1], line.number))
     if headings and heading_rows:
         levels = [len(_ATX_RE.match(texts[row]).group(2)) for row in heading_rows]
         if min(levels) == 1:
             for row, level in zip(heading_rows, levels, strict=True):
-                texts[row] = _ATX_RE.sub(lambda m, n=level: m.group(1) + "#" * min(n + 1, 6), texts[row], count=1)
+                texts[row] = _ATX_RE.sub(
+                    lambda m, n=level: m.group(1) + "#" * min(n + 1, 6), texts[row], count=1
+                )
     return "\n".join(texts), remarks

@@ -13,7 +13,6 @@ import codecs
 import contextlib
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from . import markdown_notes
 from .syntax import (
     DATE_LINE_RE,
+    FENCE_RE,
     HEADING_MARKS_RE,
     KIND_TAGS,
     MAIN_TOPIC_RE,
@@ -126,6 +126,10 @@ _BOMS = (
 _LEGACY_ENCODINGS = (("cp932", "Shift_JIS"), ("euc_jp", "EUC-JP"))
 
 
+# Control characters other than whitespace: a few are noise, many mean a binary file.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _japanese_score(text: str) -> int:
     # Real Japanese is full of kana; Japanese bytes read in the wrong legacy encoding come out
     # as half-width katakana and symbols instead.
@@ -171,16 +175,13 @@ def decode(data: bytes, *, size: int | None = None) -> tuple[str, str]:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise NotesError(_("ファイルが空です。"))
-    controls = sum(
-        1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v"
-    )
-    if controls > max(2, len(text) // 200):
+    if len(_CONTROL_RE.findall(text)) > max(2, len(text) // 200):
         raise NotesError(_("テキストファイルではありません（制御文字が多すぎます）。"))
     return text, label
 
 
 def detect_variant(text: str, *, name: str = "") -> str:
-    """"markdown" or "text": the file name decides when it says .md; otherwise the content."""
+    """The variant of an export: a `.md` name says Markdown; otherwise the content decides."""
     if PurePath(name).suffix.lower() in {".md", ".markdown"}:
         return "markdown"
     lines = text.splitlines()
@@ -197,15 +198,17 @@ def detect_variant(text: str, *, name: str = "") -> str:
 # Text → structure
 # --------------------------------------------------------------------------------------------
 
-_FENCE_RE = re.compile(r"^\s*(```|~~~)")
-
 
 def _structural(text: str, *, markdown: bool) -> tuple[str, re.Match[str] | None]:
     """What a line starts: "presenter", "topic", "main" or "text", and the match."""
     if not text or text[0] in " \t":
         return "text", None
     head = HEADING_MARKS_RE.sub("", text, count=1) if markdown else text
-    for kind, pattern in (("presenter", PRESENTER_RE), ("topic", TOPIC_RE), ("main", MAIN_TOPIC_RE)):
+    for kind, pattern in (
+        ("presenter", PRESENTER_RE),
+        ("topic", TOPIC_RE),
+        ("main", MAIN_TOPIC_RE),
+    ):
         match = pattern.match(head)
         if match:
             return kind, match
@@ -238,7 +241,7 @@ def _trim(lines: list[Line]) -> list[Line]:
     return lines[start:end]
 
 
-def split_trailing_remarks(lines: list[Line]) -> tuple[list[Line], list[ParsedRemark]]:
+def _split_trailing_remarks(lines: list[Line]) -> tuple[list[Line], list[ParsedRemark]]:
     """Remark lines after a topic's notes (`[fr] …` at the left margin) belong to the topic,
     not to its notes; the exporter writes board remarks there. A remark that stands inside the
     notes (a bullet or an indented line) stays in the notes, where it was written."""
@@ -248,8 +251,10 @@ def split_trailing_remarks(lines: list[Line]) -> tuple[list[Line], list[ParsedRe
     while end:
         start = end
         # A multi-line remark continues on lines indented by two spaces.
-        while start > 1 and lines[start - 1].text.startswith("  ") and not _ITEM_RE.match(
-            lines[start - 1].text
+        while (
+            start > 1
+            and lines[start - 1].text.startswith("  ")
+            and not _ITEM_RE.match(lines[start - 1].text)
         ):
             start -= 1
         head = lines[start - 1]
@@ -307,8 +312,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.presenters: list[ParsedPresenter] = []
         self.by_key: dict[str, ParsedPresenter] = {}
-        self.bodies: dict[int, list[Line]] = {}  # id(topic) → its note lines
-        self.topics: list[ParsedTopic] = []
+        self.topics: list[tuple[ParsedTopic, list[Line]]] = []  # each with its note lines
 
     def problem(self, line: int | None, message: str, level: str = ERROR) -> None:
         self.problems.append(Problem(line, message, level))
@@ -325,16 +329,20 @@ class _Reader:
             if main is not None:
                 main.append(line)
                 continue
-            if self.markdown and _FENCE_RE.match(line.text):
+            if self.markdown and FENCE_RE.match(line.text):
                 in_fence = not in_fence
-            kind, match = ("text", None) if in_fence else _structural(line.text, markdown=self.markdown)
+            kind, match = (
+                ("text", None) if in_fence else _structural(line.text, markdown=self.markdown)
+            )
             self._refuse_second_meeting(line, title)
             if kind == "presenter":
                 presenter = self._presenter(match.group(1), line)
                 body = None
             elif kind == "topic":
                 topic_title, url = split_title(match.group(2))
-                topic = ParsedTopic(KIND_TAGS[match.group(1).lower()], topic_title, url, line.number)
+                topic = ParsedTopic(
+                    KIND_TAGS[match.group(1).lower()], topic_title, url, line.number
+                )
                 if presenter is None:
                     self.problem(line.number, _("発表者（@名前）の行より前にトピックがあります。"))
                 else:
@@ -355,8 +363,8 @@ class _Reader:
             guidance="\n".join(line.text for line in _trim(guidance)),
             variant="markdown" if self.markdown else "text",
         )
-        for topic in self.topics:
-            topic.notes, topic.remarks = self._convert(self.bodies[id(topic)], headings=False)
+        for topic, note_lines in self.topics:
+            topic.notes, topic.remarks = self._convert(note_lines, headings=False)
         meeting.presenters = [p for p in self.presenters if self._has_topics(p)]
         if main_line is not None:
             meeting.deep_dive = self._deep_dive(main_line, main_title, main or [])
@@ -373,7 +381,9 @@ class _Reader:
 
     def _presenter(self, raw: str, line: Line) -> ParsedPresenter:
         display_name, handle = split_presenter(raw)
-        known = (handle and self.by_key.get("@" + handle)) or self.by_key.get(name_key(display_name))
+        known = (handle and self.by_key.get("@" + handle)) or self.by_key.get(
+            name_key(display_name)
+        )
         if known:
             self.problem(
                 line.number,
@@ -391,9 +401,8 @@ class _Reader:
         return known
 
     def _start_topic(self, topic: ParsedTopic) -> list[Line]:
-        self.topics.append(topic)
-        self.bodies[id(topic)] = []
-        return self.bodies[id(topic)]
+        self.topics.append((topic, []))
+        return self.topics[-1][1]
 
     def _untagged_topic(self, presenter: ParsedPresenter, line: Line) -> list[Line] | None:
         """Text between `@presenter` and its first `[kind]` line."""
@@ -434,7 +443,10 @@ class _Reader:
             lines = _trim(lines[1:])
         title_line = main_line.number
         if not title and lines:
-            title, title_line = HEADING_MARKS_RE.sub("", lines[0].text.strip(), count=1), lines[0].number
+            title, title_line = (
+                HEADING_MARKS_RE.sub("", lines[0].text.strip(), count=1),
+                lines[0].number,
+            )
             lines = lines[1:]
         tagged = TOPIC_RE.match(title)
         if tagged:  # `[論文] Title`: the main topic is always a paper
@@ -448,7 +460,7 @@ class _Reader:
         return deep_dive
 
     def _convert(self, lines: list[Line], *, headings: bool) -> tuple[str, list[ParsedRemark]]:
-        lines, trailing = split_trailing_remarks(lines)
+        lines, trailing = _split_trailing_remarks(lines)
         if self.markdown:
             text, inline = markdown_notes.convert(lines, headings=headings)
         else:
@@ -512,6 +524,7 @@ class _Level:
     col: int  # where the marker stood in the export
     indent: int  # where it stands in the Markdown
     content: int  # where its children go in the Markdown
+    ordered: bool
 
 
 def _tokens(lines: list[Line]) -> list[_Item | _Text | None]:
@@ -587,17 +600,23 @@ class _PlainNotes:
             return f"[{handle}] {body}"
         return escape_block(token.text)
 
-    @staticmethod
-    def _place(stack: list[_Level], item: _Item) -> int:
+    def _place(self, stack: list[_Level], item: _Item) -> int:
+        ordered = item.marker[0].isdigit()
+        sibling = None
         while stack and item.col < stack[-1].col - 1:
-            stack.pop()
+            sibling = stack.pop()  # ends at the outermost level left: a sibling of this item
         if stack and item.col <= stack[-1].col + 1:
-            indent = stack.pop().indent  # a sibling
+            sibling = stack.pop()
+            indent = sibling.indent
         elif stack:
             indent = stack[-1].content  # a child
+            sibling = None
         else:
             indent = 0
-        stack.append(_Level(item.col, indent, indent + len(item.marker) + 1))
+        if sibling is not None and sibling.ordered != ordered:
+            # `1.` right after `- ` items would be read as their text: a new list needs a gap.
+            self.out.append("")
+        stack.append(_Level(item.col, indent, indent + len(item.marker) + 1, ordered))
         return indent
 
     def _heading_levels(self) -> dict[int, int]:

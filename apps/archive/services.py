@@ -10,9 +10,7 @@ from .models import ImportRun
 
 @transaction.atomic
 def import_run_create(*, uploaded_by, dry_run: bool, reports: list[FileReport]) -> ImportRun:
-    run = ImportRun(
-        uploaded_by=uploaded_by, dry_run=dry_run, report=[r.as_dict() for r in reports]
-    )
+    run = ImportRun(uploaded_by=uploaded_by, dry_run=dry_run, report=[r.as_dict() for r in reports])
     run.full_clean()
     run.save()
     return run

@@ -29,14 +29,16 @@ REMARK_RE = re.compile(r"^\[([A-Za-z][A-Za-z0-9_.-]{0,31})\]\s*(\S.*)$")
 HANDLE_LIKE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 # `#`s in front of a structural line in the Markdown variant (`## @Naoto`, `# 2025-03-28 …`).
 HEADING_MARKS_RE = re.compile(r"^#{1,6}[ \t]+")
+# A fenced code block starts or ends: inside one, nothing is structure or a remark.
+FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
 
 _PAREN_RE = re.compile(r"^(.+?)\s*[(（]([^()（）]+)[)）]$")
-_LINKED_TITLE_RE = re.compile(
-    r"^\[(?P<text>(?:\\.|[^\\\]])+)\]\((?P<url><[^<>\n]+>|\S+?)\)$"
-)
+_LINKED_TITLE_RE = re.compile(r"^\[(?P<text>(?:\\.|[^\\\]])+)\]\((?P<url><[^<>\n]+>|\S+?)\)$")
 _TRAILING_URL_RE = re.compile(r"^(?P<text>.*\S)\s+(?P<url>https?://\S+)$")
+_BARE_URL_RE = re.compile(r"^https?://\S+$")
 _MARKDOWN_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|$])")
-_ITEM_PREFIX_RE = re.compile(r"^\s*(?:[-*+•・]|\d{1,9}[.)])\s+")
+# A list marker in front of a line's text, to look at what the item says.
+ITEM_PREFIX_RE = re.compile(r"^\s*(?:[-*+•・]|\d{1,9}[.)])\s+")
 
 
 def normalize_name(value: str) -> str:
@@ -91,8 +93,11 @@ def derive_handle(display_name: str) -> str:
 
 
 def split_title(raw: str) -> tuple[str, str]:
-    """A topic title as written → (title, url). `[Title](https://…)` keeps its URL."""
+    """A topic title as written → (title, url). `[Title](https://…)` keeps its URL; a bare URL
+    is a topic whose title comes from its link later."""
     raw = raw.strip()
+    if _BARE_URL_RE.match(raw):
+        return "", raw
     match = _LINKED_TITLE_RE.match(raw)
     if match:
         url = match.group("url").removeprefix("<").removesuffix(">").strip()
@@ -105,8 +110,8 @@ def split_title(raw: str) -> tuple[str, str]:
 
 def linked_title(title: str, url: str) -> str:
     """The inverse of :func:`split_title`."""
-    if not url:
-        return title
+    if not url or not title:
+        return title or url
     text = title.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
     target = f"<{url}>" if re.search(r"[\s()<>]", url) else url
     return f"[{text}]({target})"
@@ -117,5 +122,5 @@ def remark_stands_in(handle: str, body: str, text: str) -> bool:
     first = body.strip().split("\n", 1)[0].strip()
     wanted = f"[{handle}] {first}"
     return any(
-        _ITEM_PREFIX_RE.sub("", line, count=1).strip() == wanted for line in text.splitlines()
+        ITEM_PREFIX_RE.sub("", line, count=1).strip() == wanted for line in text.splitlines()
     )

@@ -14,7 +14,9 @@ class DeepDive(models.Model):
     presenter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deep_dives"
     )
-    title = models.CharField(_("タイトル"), max_length=300)
+    # Empty while the assigned presenter has not written it yet.
+    title = models.CharField(_("タイトル"), max_length=300, blank=True)
+    minutes = models.PositiveSmallIntegerField(_("持ち時間 (分)"), default=30)
     paper_url = models.URLField(_("論文URL"), max_length=2000, blank=True)
     link = models.ForeignKey(
         "links.Link", on_delete=models.SET_NULL, null=True, blank=True, related_name="deep_dives"

@@ -50,3 +50,14 @@ def deep_dive_update(
     current.paper_url = paper_url
     current.body = body
     return deep_dive_save(deep_dive=current)
+
+
+@transaction.atomic
+def deep_dive_assign(*, meeting: Meeting, presenter, paper_url: str = "", minutes: int = 30) -> DeepDive:
+    """The organizer names the main topic's presenter (and paper); the presenter writes it later."""
+    deep_dive = DeepDive.objects.filter(meeting=meeting).first() or DeepDive(meeting=meeting, title="")
+    deep_dive.presenter = presenter
+    deep_dive.minutes = minutes
+    if paper_url:
+        deep_dive.paper_url = paper_url
+    return deep_dive_save(deep_dive=deep_dive)

@@ -50,6 +50,7 @@ class Meeting(models.Model):
         OPEN = "open", _("募集中")
         LOCKED = "locked", _("確定")
         HELD = "held", _("開催済み")
+        SKIPPED = "skipped", _("休会")
 
     date = models.DateField(
         _("開催日"),
@@ -64,6 +65,14 @@ class Meeting(models.Model):
     status = models.CharField(
         _("状態"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
+    length_minutes = models.PositiveSmallIntegerField(
+        _("時間 (分)"), default=90, help_text=_("アジェンダの合計時間をこれと比べます。")
+    )
+    # Meeting-day mode: the topic being presented now, and since when (for its timer).
+    current_topic = models.ForeignKey(
+        "topics.Topic", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    current_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Bumped by every write to the board, so that open pages can poll one number cheaply.
     revision = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.core.markdown import render_markdown
 
@@ -97,3 +100,112 @@ def meetings_touch_for_link(*, link_id: int) -> None:
     via_topics = Topic.objects.filter(link_id=link_id).values("block__meeting_id")
     via_deep_dives = DeepDive.objects.filter(link_id=link_id).values("meeting_id")
     Meeting.objects.filter(Q(pk__in=via_topics) | Q(pk__in=via_deep_dives)).update(revision=F("revision") + 1)
+
+
+# --- the agenda ---------------------------------------------------------------------------
+
+# Which status an organizer may move a meeting to from each status.
+STATUS_MOVES = {
+    Meeting.Status.DRAFT: {Meeting.Status.OPEN, Meeting.Status.SKIPPED},
+    Meeting.Status.OPEN: {Meeting.Status.DRAFT, Meeting.Status.LOCKED, Meeting.Status.SKIPPED},
+    Meeting.Status.LOCKED: {Meeting.Status.OPEN, Meeting.Status.HELD},
+    Meeting.Status.HELD: {Meeting.Status.LOCKED},
+    Meeting.Status.SKIPPED: {Meeting.Status.DRAFT, Meeting.Status.OPEN},
+}
+
+
+def _move_in_list(ids: list[int], item: int, to_index: int) -> list[int]:
+    ids = [i for i in ids if i != item]
+    ids.insert(max(0, min(to_index, len(ids))), item)
+    return ids
+
+
+def _lock_meeting(meeting_id: int) -> Meeting:
+    # Two organizers reordering at once take turns here; each move applies to the newest order.
+    return Meeting.objects.select_for_update().get(pk=meeting_id)
+
+
+@transaction.atomic
+def agenda_move_block(*, meeting: Meeting, block_id: int, to_index: int) -> None:
+    _lock_meeting(meeting.pk)
+    ids = list(meeting.blocks.order_by("position", "pk").values_list("pk", flat=True))
+    if block_id not in ids:
+        raise ValidationError(_("この勉強会の発表者ではありません。"))
+    for position, pk in enumerate(_move_in_list(ids, block_id, to_index), start=1):
+        PresenterBlock.objects.filter(pk=pk).update(position=position)
+    meeting_touch(meeting_id=meeting.pk)
+
+
+@transaction.atomic
+def agenda_move_topic(*, topic, to_index: int) -> None:
+    from apps.topics.models import Topic
+
+    _lock_meeting(topic.block.meeting_id)
+    siblings = Topic.objects.live().filter(block_id=topic.block_id).order_by("position", "pk")
+    ids = list(siblings.values_list("pk", flat=True))
+    for position, pk in enumerate(_move_in_list(ids, topic.pk, to_index), start=1):
+        Topic.objects.filter(pk=pk).update(position=position)
+    meeting_touch(meeting_id=topic.block.meeting_id)
+
+
+def index_after_step(ids: list[int], item: int, step: int) -> int:
+    """Where ↑ (-1) or ↓ (+1) takes an item."""
+    return max(0, min(len(ids) - 1, ids.index(item) + step))
+
+
+@transaction.atomic
+def meeting_set_status(*, meeting: Meeting, status: str) -> Meeting:
+    current = _lock_meeting(meeting.pk)
+    if status == current.status:
+        return current
+    if status not in STATUS_MOVES.get(current.status, set()):
+        raise ValidationError(
+            _("「%(from)s」から「%(to)s」には変更できません。"),
+            params={"from": current.get_status_display(), "to": Meeting.Status(status).label},
+        )
+    current.status = status
+    current = _save(current)
+    if status == Meeting.Status.LOCKED:
+        _queue_agenda_reminder(current.pk)
+    return current
+
+
+def _queue_agenda_reminder(meeting_id: int) -> None:
+    """Tell the group the agenda is fixed (Slack, when the group has a webhook)."""
+    from django.apps import apps
+
+    if apps.is_installed("apps.group"):
+        from apps.group.reminders import queue_agenda_reminder
+
+        transaction.on_commit(lambda: queue_agenda_reminder(meeting_id))
+
+
+@transaction.atomic
+def meeting_set_length(*, meeting: Meeting, length_minutes: int) -> Meeting:
+    current = _lock_meeting(meeting.pk)
+    current.length_minutes = length_minutes
+    return _save(current)
+
+
+@transaction.atomic
+def meeting_set_current_topic(*, meeting: Meeting, topic_id: int | None, main: bool = False) -> Meeting:
+    """Meeting-day mode: which topic is on now (or the main topic); its timer starts now.
+
+    No topic and not the main topic means the meeting is not being run (yet, or any more).
+    """
+    current = _lock_meeting(meeting.pk)
+    current.current_topic_id = topic_id
+    current.current_started_at = timezone.now() if (topic_id or main) else None
+    current.save(update_fields=["current_topic", "current_started_at", "updated_at"])
+    meeting_touch(meeting_id=current.pk)
+    return current
+
+
+def next_meeting_after(meeting: Meeting) -> Meeting | None:
+    """Where "次回へ" sends a topic: the next meeting that will take place."""
+    return (
+        Meeting.objects.filter(date__gt=meeting.date)
+        .exclude(status__in=[Meeting.Status.SKIPPED, Meeting.Status.HELD])
+        .order_by("date")
+        .first()
+    )

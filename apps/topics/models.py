@@ -43,6 +43,9 @@ class Topic(models.Model):
     notes = models.TextField(_("メモ"), blank=True, help_text=_("Markdownで書けます。"))
     notes_html = models.TextField(editable=False, blank=True)
     position = models.PositiveIntegerField(default=0)
+    # The organizer's time budget; empty means the group's default for the kind.
+    minutes = models.PositiveSmallIntegerField(_("持ち時間 (分)"), null=True, blank=True)
+    if_time_allows = models.BooleanField(_("時間あれば"), default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -157,3 +157,26 @@ def remark_delete(*, remark: Remark) -> None:
     meeting_id = _remark_meeting_id(remark)
     remark.delete()
     meeting_touch(meeting_id=meeting_id)
+
+
+@transaction.atomic
+def topic_set_budget(*, topic: Topic, minutes: int | None, if_time_allows: bool) -> Topic:
+    """The organizer's plan for a topic: its minutes (None: the kind's default), 時間あれば."""
+    Topic.objects.filter(pk=topic.pk).update(minutes=minutes, if_time_allows=if_time_allows)
+    topic.minutes, topic.if_time_allows = minutes, if_time_allows
+    meeting_touch(meeting_id=topic.block.meeting_id)
+    return topic
+
+
+@transaction.atomic
+def topic_move_to_meeting(*, topic: Topic, meeting: Meeting) -> Topic:
+    """Carry a topic, with its remarks, to another meeting: appended to its presenter's block."""
+    source_meeting_id = topic.block.meeting_id
+    block = presenter_block_for(meeting=meeting, presenter=topic.block.presenter)
+    last = block.topics.aggregate(last=Max("position"))["last"]
+    topic.block = block
+    topic.position = (last or 0) + 1
+    topic.save(update_fields=["block", "position", "updated_at"])
+    meeting_touch(meeting_id=source_meeting_id)
+    meeting_touch(meeting_id=meeting.pk)
+    return topic

@@ -1,0 +1,162 @@
+"""The whole archive as JSON and back into an empty database, losslessly."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from apps.accounts.models import User
+from apps.archive.archive_json import SCHEMA_VERSION, ArchiveError, archive_export, archive_import
+from apps.archive.importer import import_notes
+from apps.deepdives.models import DeepDive
+from apps.links.metadata import Metadata
+from apps.links.models import Link
+from apps.links.services import link_mark_failed, link_store_metadata
+from apps.meetings.models import Meeting, PresenterBlock
+from apps.topics.models import Remark, Topic
+from apps.topics.services import remark_update, topic_delete, topic_save
+from tests import factories
+from tests.archive.conftest import fixture_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def empty_the_database() -> None:
+    for model in (Remark, DeepDive, Topic, PresenterBlock, Meeting, User, Link):
+        model.objects.all().delete()
+
+
+@pytest.fixture
+def archive():
+    """Two imported meetings plus what members do on the board afterwards."""
+    import_notes(data=fixture_bytes("constructs.txt"), name="constructs.txt")
+    import_notes(data=fixture_bytes("constructs.md"), name="constructs.md")
+    memray = Topic.objects.get(title="Memray", block__meeting__date="2024-06-14")
+    memray.url = "https://github.com/bloomberg/memray"
+    topic_save(topic=memray)
+    link_store_metadata(
+        link=memray.link,
+        metadata=Metadata(
+            title="bloomberg/memray",
+            description="Memray is a memory profiler for Python",
+            site_name="GitHub",
+            authors=["bloomberg"],
+            suggested_kind="oss",
+            extra={"stars": 13_000, "language": "Python"},
+        ),
+        thumbnail_webp=None,
+    )
+    link_mark_failed(
+        link=Link.objects.get(canonical_url__contains="1706.03762"),
+        reason="timeout",
+        message="遅い",
+    )
+    topic_delete(topic=Topic.objects.get(title="vLLM"))
+    remark = Remark.objects.filter(author__handle="ken").first()
+    remark_update(remark=remark, expected_version=remark.version, body="編集したコメント")
+    factories.MemberFactory(handle="sato", display_name="Kenta Sato", is_organizer=True)
+    factories.MemberFactory(handle="gone", display_name="Left Group", is_active=False)
+    factories.meeting(date=Meeting.objects.order_by("date").last().date.replace(day=28))
+
+
+def test_export_import_export_is_lossless(archive):
+    exported = archive_export()
+    empty_the_database()
+
+    counts = archive_import(data=json.loads(json.dumps(exported)))
+
+    assert archive_export() == exported
+    assert counts == {
+        "members": len(exported["members"]),
+        "links": 5,
+        "meetings": 3,
+        "topics": 8,
+        "remarks": 8,
+        "deep_dives": 2,
+    }
+    # Rendered HTML is derived data: rendered again on the way in.
+    assert "<ul>" in Topic.objects.get(title="Attention Is All You Need", url="").notes_html
+    assert Topic.objects.get(title="vLLM").deleted_at is not None
+    assert not any(user.has_usable_password() for user in User.objects.all())
+    memray = Topic.objects.get(url="https://github.com/bloomberg/memray")
+    assert (memray.link.status, memray.link.extra["stars"]) == ("ok", 13_000)
+
+
+def test_the_archive_is_documented_json(archive):
+    exported = archive_export()
+
+    assert (exported["format"], exported["schema_version"]) == ("benkyokai-archive", SCHEMA_VERSION)
+    meeting = next(m for m in exported["meetings"] if m["date"] == "2024-06-14")
+    first_block = meeting["presenters"][0]
+    assert first_block["presenter"] == "haru"
+    assert [t["title"] for t in first_block["topics"]] == [
+        "Attention Is All You Need",
+        "LLMにJSONを出力させる技術",
+        "同じ発表者の二つ目のブロック",
+    ]
+    assert first_block["topics"][0]["remarks"][0] == {
+        "author": "fr",
+        "body": "RoPE との比較は次回やりたい",
+        "version": 1,
+        "created_at": first_block["topics"][0]["remarks"][0]["created_at"],
+        "updated_at": first_block["topics"][0]["remarks"][0]["updated_at"],
+    }
+    assert meeting["deep_dive"]["presenter"] == "haru"
+    links = {link["url"]: link for link in exported["links"]}
+    memray = links["https://github.com/bloomberg/memray"]
+    assert (memray["status"], memray["title"], memray["authors"]) == (
+        "ok",
+        "bloomberg/memray",
+        ["bloomberg"],
+    )
+    assert [
+        (link["status"], link["failure_reason"])
+        for link in exported["links"]
+        if "1706" in link["url"]
+    ] == [("failed", "timeout")]
+    assert "password" not in json.dumps(exported)
+
+
+def test_restore_refuses_a_database_that_is_not_empty(archive):
+    with pytest.raises(ArchiveError, match="空ではありません"):
+        archive_import(data=archive_export())
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda a: a.update(format="something"), "アーカイブ（JSON）ではありません"),
+        (lambda a: a.update(schema_version=SCHEMA_VERSION + 1), "スキーマ"),
+        (lambda a: a["meetings"][0].update(date="yesterday"), r"archive.meetings\[0\].date"),
+        (lambda a: a["members"].pop(0), "メンバー"),
+        (lambda a: a["meetings"][1]["presenters"][0]["topics"][0].update(title=None), "title"),
+    ],
+)
+def test_a_bad_archive_is_refused_and_nothing_is_written(archive, change, message):
+    exported = archive_export()
+    change(exported)
+    empty_the_database()
+
+    with pytest.raises(ArchiveError, match=message):
+        archive_import(data=exported)
+
+    assert not User.objects.exists()
+    assert not Meeting.objects.exists()
+
+
+def test_commands_write_and_restore_a_file(archive, tmp_path):
+    target = tmp_path / "archive.json"
+    call_command("export_archive", "--output", str(target))
+    exported = json.loads(target.read_text(encoding="utf-8"))
+    empty_the_database()
+
+    call_command("import_archive", str(target))
+
+    assert archive_export() == exported
+    with pytest.raises(CommandError, match="空ではありません"):
+        call_command("import_archive", str(target))
+    (tmp_path / "broken.json").write_text("{", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"broken\.json"):
+        call_command("import_archive", str(tmp_path / "broken.json"))
