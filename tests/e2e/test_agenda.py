@@ -38,7 +38,11 @@ def test_drag_and_drop_reorders_presenters(login, live_server, meeting, organize
     blocks = page.locator(".agenda-block")
     expect(blocks.first).to_contain_text("Aoi")
 
-    blocks.nth(2).locator(".agenda-row .drag-handle").drag_to(blocks.nth(0).locator(".agenda-row .drag-handle"))
+    with page.expect_response(lambda r: "/agenda/blocks/move/" in r.url) as moved:
+        blocks.nth(2).locator(".agenda-row .drag-handle").drag_to(
+            blocks.nth(0).locator(".agenda-row"), target_position={"x": 20, "y": 2}
+        )
+    assert moved.value.ok
 
     expect(page.locator(".agenda-block").first).to_contain_text("Chi")
     assert presenters(meeting) == ["chi", "aoi", "ben"]
