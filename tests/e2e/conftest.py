@@ -26,6 +26,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(scope="session")
 def browser():
+    from playwright.sync_api import expect
+
+    # Expectations poll until true; a loaded CI machine needs more than the default 5 s.
+    expect.set_options(timeout=10_000)
     if not CHROMIUM.exists():
         if os.environ.get("REQUIRE_SERVICES") == "1":
             pytest.fail("REQUIRE_SERVICES=1 but /usr/bin/chromium is missing (apt-get install chromium)")
@@ -41,7 +45,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(15_000)  # a loaded CI machine is slow; expectations still poll
     page = context.new_page()
     yield page
     context.close()

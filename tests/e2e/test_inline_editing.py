@@ -171,6 +171,7 @@ def test_conflict_between_two_browsers_keeps_both_texts(browser, live_server, me
     pages = []
     for _ in range(2):
         context = browser.new_context(locale="ja-JP")
+        context.set_default_timeout(15_000)
         page = context.new_page()
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=username]", "fr")
