@@ -101,3 +101,15 @@ def running_order(meeting: Meeting) -> list:
         .select_related("block__presenter", "link")
         .order_by("block__position", "block__pk", "position", "pk")
     )
+
+
+def agenda_order(meeting: Meeting) -> dict:
+    """Just the order, as ids: what a page needs to follow a reorder (two queries)."""
+    from apps.topics.models import Topic
+
+    blocks = list(meeting.blocks.order_by("position", "pk").values_list("pk", flat=True))
+    topics: dict[str, list[int]] = {str(pk): [] for pk in blocks}
+    rows = Topic.objects.live().filter(block__meeting=meeting).order_by("position", "pk").values_list("block_id", "pk")
+    for block_id, topic_id in rows:
+        topics[str(block_id)].append(topic_id)
+    return {"blocks": blocks, "topics": topics}

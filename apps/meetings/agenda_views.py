@@ -11,10 +11,12 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
 
 from apps.accounts.permissions import can_manage_meetings
 from apps.deepdives.models import DeepDive
@@ -65,6 +67,16 @@ def _builder_context(meeting: Meeting, **extra) -> dict:
     }
 
 
+def _order_changed(request, meeting: Meeting, message: str):
+    """A reorder answers with the new order only: the page moves its rows, nothing re-renders."""
+    if not request.htmx:
+        return _respond(request, meeting, message=message)
+    response = HttpResponse("")
+    trigger_client_event(response, "agenda-order", agenda.agenda_order(meeting))
+    trigger_client_event(response, "announce", {"message": message})
+    return response
+
+
 def _respond(request, meeting: Meeting, *, message: str = "", error: str = "", **extra):
     if request.htmx:
         context = _builder_context(meeting, notice=message, error=error, **extra)
@@ -106,7 +118,7 @@ def agenda_move_block(request, date):
         services.agenda_move_block(meeting=meeting, block_id=block_id, to_index=_step_or_index(request, ids, block_id))
     except (ValueError, ValidationError) as exc:
         return _respond(request, meeting, error=_message(exc, _("並べ替えできませんでした。")))
-    return _respond(request, meeting, message=_("発表順を変更しました。"))
+    return _order_changed(request, meeting, _("発表順を変更しました。"))
 
 
 def _meeting_topic(meeting: Meeting, raw_id: str) -> Topic:
@@ -130,7 +142,7 @@ def agenda_move_topic(request, date):
         services.agenda_move_topic(topic=topic, to_index=_step_or_index(request, ids, topic.pk))
     except ValidationError as exc:
         return _respond(request, meeting, error=_message(exc, _("並べ替えできませんでした。")))
-    return _respond(request, meeting, message=_("トピックの順番を変更しました。"))
+    return _order_changed(request, meeting, _("トピックの順番を変更しました。"))
 
 
 @login_required

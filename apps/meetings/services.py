@@ -60,15 +60,28 @@ def next_meeting_dates(*, today: dt.date, weekday: int, count: int) -> list[dt.d
     return [first + dt.timedelta(weeks=i) for i in range(count)]
 
 
-def schedule_upcoming_meetings(*, today: dt.date, weekday: int, count: int) -> list[Meeting]:
-    """Make sure the next `count` meetings exist. Safe to run any number of times at once."""
+def schedule_upcoming_meetings(
+    *,
+    today: dt.date,
+    weekday: int,
+    count: int,
+    title: str | None = None,
+    guidance: str | None = None,
+    nearby_days: int = 0,
+) -> list[Meeting]:
+    """Make sure the next `count` meetings exist. Safe to run any number of times at once.
+
+    A meeting (in any status, 休会 included) within `nearby_days` of a date stands in for it:
+    a meeting moved by a day or two, or left on the old weekday, is not doubled.
+    """
     created = []
+    window = dt.timedelta(days=nearby_days)
     for date in next_meeting_dates(today=today, weekday=weekday, count=count):
-        if Meeting.objects.filter(date=date).exists():
+        if Meeting.objects.filter(date__range=(date - window, date + window)).exists():
             continue
         try:
             with transaction.atomic():
-                created.append(meeting_create(date=date))
+                created.append(meeting_create(date=date, title=title, guidance=guidance))
         except IntegrityError:
             # Another worker created it between our check and insert: that is the goal.
             continue

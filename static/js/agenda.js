@@ -18,7 +18,7 @@
           var values = { to_index: String(event.newIndex) };
           values[field] = event.item.getAttribute("data-id");
           htmx.ajax("POST", list.getAttribute("data-move-url"), {
-            source: list, target: "#agenda-builder", swap: "outerHTML", values: values,
+            source: list, swap: "none", values: values,
           });
         },
       });
@@ -39,6 +39,39 @@
     var again = document.getElementById(focusedId);
     if (again && again.disabled) {
       // Moved to the top or bottom: the other arrow of the same row is the useful one.
+      var other = focusedId.endsWith("-up") ? focusedId.replace(/-up$/, "-down") : focusedId.replace(/-down$/, "-up");
+      again = document.getElementById(other);
+    }
+    if (again) again.focus();
+  });
+
+  // A reorder answers with the order as ids; move the rows to match (another organizer's
+  // move may have landed in between: the server's order wins) and fix the ↑/↓ buttons.
+  function arrange(list, ids, selector) {
+    ids.forEach(function (id) {
+      var row = list.querySelector(":scope > " + selector + '[data-id="' + id + '"]');
+      if (row) list.appendChild(row);
+    });
+    var rows = list.querySelectorAll(":scope > " + selector);
+    rows.forEach(function (row, index) {
+      var up = row.querySelector(".move-buttons button[value=up]");
+      var down = row.querySelector(".move-buttons button[value=down]");
+      if (up) up.disabled = index === 0;
+      if (down) down.disabled = index === rows.length - 1;
+    });
+  }
+
+  document.body.addEventListener("agenda-order", function (event) {
+    var order = event.detail;
+    var blocks = document.querySelector("[data-sortable=blocks]");
+    if (!blocks) return;
+    arrange(blocks, order.blocks, ".agenda-block");
+    Object.keys(order.topics).forEach(function (blockId) {
+      var topics = blocks.querySelector('.agenda-block[data-id="' + blockId + '"] [data-sortable=topics]');
+      if (topics) arrange(topics, order.topics[blockId], ".agenda-topic");
+    });
+    var again = focusedId && document.getElementById(focusedId);
+    if (again && again.disabled) {
       var other = focusedId.endsWith("-up") ? focusedId.replace(/-up$/, "-down") : focusedId.replace(/-down$/, "-up");
       again = document.getElementById(other);
     }
