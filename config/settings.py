@@ -166,6 +166,8 @@ if not REDIS_URL:
         "processed_folder": str(BROKER_DIR / "processed"),
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
+        # kombu polls the folder once a second by default: too slow for a board of cards.
+        "polling_interval": 0.1,
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
@@ -194,6 +196,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("LINK_SWEEP_INTERVAL", default=60.0),
     },
     "refresh-stale-links": {"task": "apps.links.tasks.refresh_stale_links", "schedule": 6 * 3600.0},
+    "check-reminders": {"task": "apps.group.tasks.check_reminders", "schedule": 15 * 60.0},
 }
 
 # --- The group -----------------------------------------------------------------------------
@@ -201,6 +204,8 @@ GROUP_NAME = env.str("GROUP_NAME", default="機械学習勉強会")
 MEETING_WEEKDAY = env.int("MEETING_WEEKDAY", default=4)  # Monday is 0; the group meets on Fridays
 MEETINGS_AHEAD = env.int("MEETINGS_AHEAD", default=4)
 BOARD_PUBLIC_READ = env.bool("BOARD_PUBLIC_READ", default=False)
+# The board's public address, for links that leave the site without a request (Slack, feeds).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Link previews -------------------------------------------------------------------------
 # Fetching refuses every address that is not globally routable; an operator may allow named

@@ -60,14 +60,21 @@ def fetch_one(link: Link) -> Link:
 
 
 def fetch_arxiv_pending() -> list[Link]:
-    """One arXiv API call for up to 100 waiting papers, after the shared rate-limit slot."""
-    if not Link.objects.filter(kind=Link.Kind.ARXIV, status=Link.Status.PENDING).exists():
-        return []
-    wait_for_slot("arxiv", settings.ARXIV_MIN_INTERVAL)
+    """One arXiv API call for up to 100 waiting papers, in the shared rate-limit slot.
+
+    The papers are claimed first and the slot is taken right before the request, so the
+    limiter spaces the requests themselves, whatever the claim cost.
+    """
     ids = Link.objects.filter(kind=Link.Kind.ARXIV, status=Link.Status.PENDING).order_by("pk")
     links = services.link_claim(link_ids=list(ids.values_list("pk", flat=True)[:ARXIV_BATCH]))
     if not links:
         return []
+    try:
+        wait_for_slot("arxiv", settings.ARXIV_MIN_INTERVAL)
+    except TimeoutError as exc:
+        for link in links:
+            services.link_mark_pending(link=link)
+        raise LinkFailed("timeout", str(exc), transient=True) from exc
     try:
         found = fetch_arxiv([link.key for link in links])
     except FetchError as exc:

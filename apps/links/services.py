@@ -62,17 +62,15 @@ def _send_fetch(link_id: int) -> None:
 
 
 def link_claim(*, link_ids: list[int]) -> list[Link]:
-    """Mark links as being fetched; those another worker already took are left out."""
-    now = timezone.now()
-    claimed = []
-    for link_id in link_ids:
-        with transaction.atomic():
-            updated = Link.objects.filter(pk=link_id, status=Link.Status.PENDING).update(
-                status=Link.Status.FETCHING, claimed_at=now
-            )
-        if updated:
-            claimed.append(Link.objects.get(pk=link_id))
-    return claimed
+    """Mark links as being fetched, in one statement; those another worker took are left out.
+
+    The claim is recognised afterwards by its exact timestamp, which no other claim shares.
+    """
+    stamp = timezone.now()
+    Link.objects.filter(pk__in=link_ids, status=Link.Status.PENDING).update(
+        status=Link.Status.FETCHING, claimed_at=stamp
+    )
+    return list(Link.objects.filter(pk__in=link_ids, status=Link.Status.FETCHING, claimed_at=stamp).order_by("pk"))
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ import datetime as dt
 
 from celery import shared_task
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from . import fetching, services
@@ -25,7 +26,7 @@ def fetch_link(self, link_id: int) -> str:
     if link is None or link.status != Link.Status.PENDING:
         return "nothing to do"  # already fetched, or another worker has it
     if link.kind == Link.Kind.ARXIV:
-        fetch_arxiv_batch.delay()
+        schedule_arxiv_batch()
         return "batched"
     claimed = services.link_claim(link_ids=[link.pk])
     if not claimed:
@@ -45,8 +46,24 @@ def fetch_link(self, link_id: int) -> str:
     return "ok"
 
 
+ARXIV_BATCH_FLAG = "links:arxiv-batch-scheduled"
+ARXIV_GATHER_SECONDS = 1.0  # papers pasted within this moment go out in the same request
+
+
+def schedule_arxiv_batch() -> None:
+    """Queue one batch for whatever papers are waiting, unless one is already queued.
+
+    A hundred pasted papers make a hundred fetch_link tasks but one arXiv request: the first
+    sets the flag (shared through the cache) and the batch, a moment later, takes them all.
+    """
+    if cache.add(ARXIV_BATCH_FLAG, True, timeout=300):
+        fetch_arxiv_batch.apply_async(countdown=ARXIV_GATHER_SECONDS)
+
+
 @shared_task(bind=True, max_retries=MAX_RETRIES, soft_time_limit=150, time_limit=180)
 def fetch_arxiv_batch(self) -> int:
+    # Papers pasted from now on need a batch of their own.
+    cache.delete(ARXIV_BATCH_FLAG)
     try:
         links = fetching.fetch_arxiv_pending()
     except fetching.LinkFailed as failure:
@@ -56,7 +73,7 @@ def fetch_arxiv_batch(self) -> int:
     for link in links:
         make_thumbnail.delay(link.pk)
     if Link.objects.filter(kind=Link.Kind.ARXIV, status=Link.Status.PENDING).exists():
-        fetch_arxiv_batch.delay()  # more than one batch was waiting
+        schedule_arxiv_batch()  # more than one batch was waiting
     return len(links)
 
 

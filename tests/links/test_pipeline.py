@@ -254,3 +254,27 @@ def test_board_query_count_stays_flat_with_link_cards(member_client, django_asse
 
     with django_assert_max_num_queries(12):
         member_client.get(meeting.get_absolute_url())
+
+
+def test_many_waiting_papers_queue_a_single_batch(monkeypatch):
+    queued = []
+    monkeypatch.setattr(tasks.fetch_arxiv_batch, "apply_async", lambda **kwargs: queued.append(kwargs))
+    meeting = factories.meeting()
+    topics = [factories.topic(meeting=meeting, url=f"https://arxiv.org/abs/2501.{i:05d}", title="") for i in range(1, 6)]
+
+    for topic in topics:
+        tasks.fetch_link.apply(args=[topic.link_id])
+
+    assert len(queued) == 1  # one batch, a moment later, takes all five
+
+
+def test_claiming_is_one_statement_and_skips_what_others_took():
+    meeting = factories.meeting()
+    links = [factories.topic(meeting=meeting, url=f"https://example.com/{i}", title="x").link for i in range(3)]
+    Link.objects.filter(pk=links[0].pk).update(status="fetching")
+
+    from apps.links.services import link_claim
+
+    claimed = link_claim(link_ids=[link.pk for link in links])
+
+    assert [link.pk for link in claimed] == [links[1].pk, links[2].pk]
