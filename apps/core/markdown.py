@@ -3,17 +3,25 @@
 The result is stored beside the source at save time and shown with ``|safe``, so everything
 that leaves :func:`render_markdown` has been through the one bleach allowlist below.
 
-Pipeline: python-markdown (tables, fenced_code, sane_lists, toc + two small local extensions
-for ``$…$`` math and for 2-space list nesting) → bleach ``Cleaner`` (escape disallowed tags,
-drop disallowed attributes/URLs, strip comments) → linkify bare ``http(s)://`` URLs →
-force ``rel`` on every link.
+Pipeline:
+
+1. python-markdown with tables, fenced_code, sane_lists, toc and one local extension that
+   keeps ``$…$``/``$$…$$`` math away from emphasis, nests 2-space lists, and defuses input
+   shapes on which python-markdown or html5lib go quadratic (we render inside the request).
+2. bleach ``Cleaner`` with the allowlist: disallowed tags are escaped (shown, not run),
+   disallowed attributes and URL schemes dropped, comments stripped.
+3. Bare ``http(s)://`` URLs linkified; every ``<a>`` gets ``rel="nofollow noopener noreferrer"``.
+
+Each call builds its own Markdown and Cleaner instances (neither is thread-safe).
 """
 
 from __future__ import annotations
 
+import bisect
 import html
 import logging
 import re
+import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -25,7 +33,10 @@ from bleach.linkifier import LinkifyFilter
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.inlinepatterns import InlineProcessor
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -156,10 +167,68 @@ class _LinkRelFilter(html5lib_shim.Filter):
             yield token
 
 
+_EtreeWalker = html5lib_shim.getTreeWalker("etree")
+
+
+class _LinearTreeWalker(_EtreeWalker):
+    """html5lib's etree walker, minus its quadratic step.
+
+    On every climb back to a parent it finds the parent's position with ``list(...).index()``,
+    so a table or list with many rows costs O(rows²) (20 000 rows: over a minute). Here the
+    positions are remembered on the way down instead. Node tuples are the base class's:
+    (element, index in parent, shared stack of ancestors, "text" | "tail" | None).
+    """
+
+    def __init__(self, tree: Any) -> None:
+        super().__init__(tree)
+        self._indexes: list[int | None] = []  # parallel to the shared ancestors stack
+
+    def getFirstChild(self, node: Any) -> Any:
+        if isinstance(node, tuple):
+            element, key, parents, flag = node
+        else:
+            element, key, parents, flag = node, None, [], None
+        if flag in ("text", "tail"):
+            return None
+        if element.text:
+            return element, key, parents, "text"
+        if len(element):
+            parents.append(element)
+            self._indexes.append(key)
+            return element[0], 0, parents, None
+        return None
+
+    def getNextSibling(self, node: Any) -> Any:
+        if not isinstance(node, tuple):
+            return None
+        element, key, parents, flag = node
+        if flag == "text":
+            if len(element):
+                parents.append(element)
+                self._indexes.append(key)
+                return element[0], 0, parents, None
+            return None
+        if element.tail and flag != "tail":
+            return element, key, parents, "tail"
+        if key < len(parents[-1]) - 1:
+            return parents[-1][key + 1], key + 1, parents, None
+        return None
+
+    def getParentNode(self, node: Any) -> Any:
+        if not isinstance(node, tuple):
+            return None
+        element, key, parents, flag = node
+        if flag == "text":
+            return (element, key, parents, None) if parents else element
+        parent = parents.pop()
+        index = self._indexes.pop()
+        return (parent, index, parents, None) if parents else parent
+
+
 def _cleaner() -> bleach.Cleaner:
     # A Cleaner holds parser state and is not thread-safe; rendering happens only at save time,
     # so a fresh one per call is cheap enough and never shared between threads.
-    return bleach.Cleaner(
+    cleaner = bleach.Cleaner(
         tags=ALLOWED_TAGS,
         attributes=_allow_attribute,
         protocols=ALLOWED_PROTOCOLS,
@@ -177,6 +246,8 @@ def _cleaner() -> bleach.Cleaner:
             _LinkRelFilter,
         ],
     )
+    cleaner.walker = _LinearTreeWalker
+    return cleaner
 
 
 # --------------------------------------------------------------------------------------------
@@ -198,9 +269,7 @@ def _math_html(tag: str, tex: str) -> str:
 class _InlineMathProcessor(InlineProcessor):
     """`$…$` / one-line `$$…$$` inside text → stashed `<span class="math">`, delimiters kept."""
 
-    def handleMatch(
-        self, m: re.Match[str], data: str
-    ) -> tuple[str | None, int | None, int | None]:
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str | None, int | None, int | None]:
         tex = m.group(0)
         if "\x02" in tex or "\x03" in tex:
             # Spans another stashed construct (e.g. a code span): leave it to Markdown.
@@ -212,12 +281,19 @@ class _BlockMathPreprocessor(Preprocessor):
     """`$$` … `$$` on their own lines → stashed `<div class="math">`, kept verbatim."""
 
     def run(self, lines: list[str]) -> list[str]:
+        # next_stop[j]: first line at or after j that closes a block ($$ at its end) or is a
+        # stashed fenced code block (never swallowed). Precomputed so that many unclosed `$$`
+        # lines cost O(n), not O(n²).
+        next_stop: list[int | None] = [None] * (len(lines) + 1)
+        for j in range(len(lines) - 1, -1, -1):
+            stops = "\x02" in lines[j] or lines[j].rstrip().endswith("$$")
+            next_stop[j] = j if stops else next_stop[j + 1]
+
         out: list[str] = []
         i = 0
         while i < len(lines):
             line = lines[i]
-            stripped = line.strip()
-            end = self._block_end(lines, i) if stripped.startswith("$$") else None
+            end = self._block_end(lines, i, next_stop[i + 1])
             if end is None:
                 out.append(line)
                 i += 1
@@ -230,17 +306,93 @@ class _BlockMathPreprocessor(Preprocessor):
         return out
 
     @staticmethod
-    def _block_end(lines: list[str], start: int) -> int | None:
+    def _block_end(lines: list[str], start: int, next_stop: int | None) -> int | None:
         first = lines[start].strip()
+        if not first.startswith("$$"):
+            return None
         if len(first) > 4 and first.endswith("$$"):
             # One line `$$…$$`; `$$a$$ and $$b$$` is two inline spans, not a block.
             return start if "$$" not in first[2:-2] else None
-        for j in range(start + 1, len(lines)):
-            if "\x02" in lines[j] or "\x03" in lines[j]:
-                return None  # never swallow a stashed fenced code block
-            if lines[j].rstrip().endswith("$$"):
-                return j
-        return None
+        if next_stop is None or "\x02" in lines[next_stop]:
+            return None
+        return next_stop
+
+
+# --------------------------------------------------------------------------------------------
+# Input shapes that make the parsers slow are defused before python-markdown sees them.
+# --------------------------------------------------------------------------------------------
+
+# A `<` is hidden from python-markdown as this placeholder (a Unicode noncharacter, removed from
+# the input) and comes back as `&lt;` after rendering: the reader sees the same `<`.
+_LT_PLACEHOLDER = "\ufdd0"
+# A `<` whose next `>` is further away than this cannot open a real tag.
+_MAX_TAG_LENGTH = 1000
+# Raw HTML nested deeper than this (estimated) is shown as text: no note needs it, and html5lib
+# slows down with depth (2 000 nested `<ul><li>` took seconds).
+_MAX_RAW_HTML_DEPTH = 32
+# `> > > …`: python-markdown re-parses the block once per level.
+_MAX_QUOTE_DEPTH = 16
+
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+_QUOTE_PREFIX_RE = re.compile(r"^(?: {0,3}>)+")
+# Elements that never nest in practice: void, or closed implicitly by their next sibling.
+_FLAT_ELEMENTS = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr",
+        "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option",
+        "optgroup", "rt", "rp",
+    }
+)  # fmt: skip
+
+
+class _InputGuardPreprocessor(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        lines = [self._cap_quote_depth(line) for line in lines]
+        text = "\n".join(lines)
+        if "<" not in text:
+            return lines
+        # CPython's html.parser (python-markdown's raw-HTML finder) rescans to the next `>` for
+        # every `<letter`: 50 KB of notes with "i<j" and no `>` took ~20 s.
+        tag_ends = [m.start() for m in re.finditer(">", text)]
+        comment_ends = [m.start() for m in re.finditer("-->", text)]
+        hidden: list[int] = []
+        depth = max_depth = 0
+        for m in re.finditer("<", text):
+            start = m.start()
+            # A comment ends at `-->`, not at the first `>` inside it.
+            ends = comment_ends if text.startswith("<!--", start) else tag_ends
+            k = bisect.bisect_left(ends, start)
+            if k == len(ends) or ends[k] - start > _MAX_TAG_LENGTH:
+                hidden.append(start)
+                continue
+            tag = _TAG_RE.match(text, start)
+            if tag and tag.group(2).lower() not in _FLAT_ELEMENTS:
+                depth = max(0, depth - 1) if tag.group(1) else depth + 1
+                max_depth = max(max_depth, depth)
+        if max_depth > _MAX_RAW_HTML_DEPTH:
+            return text.replace("<", _LT_PLACEHOLDER).split("\n")
+        if not hidden:
+            return lines
+        pieces: list[str] = []
+        done = 0
+        for start in hidden:
+            pieces += [text[done:start], _LT_PLACEHOLDER]
+            done = start + 1
+        pieces.append(text[done:])
+        return "".join(pieces).split("\n")
+
+    @staticmethod
+    def _cap_quote_depth(line: str) -> str:
+        prefix = _QUOTE_PREFIX_RE.match(line)
+        if not prefix or prefix.group(0).count(">") <= _MAX_QUOTE_DEPTH:
+            return line
+        return "> " * _MAX_QUOTE_DEPTH + line[prefix.end() :].lstrip(" ")
+
+
+class _LessThanPostprocessor(Postprocessor):
+    def run(self, text: str) -> str:
+        return text.replace(_LT_PLACEHOLDER, "&lt;")
 
 
 # --------------------------------------------------------------------------------------------
@@ -309,8 +461,12 @@ class _ListIndentPreprocessor(Preprocessor):
                 marker = "-" if item.group(2) == "•" else item.group(2)
                 content_base = col + len(item.group(2)) + len(item.group(3))
                 new_line = f"{' ' * indent}{marker} {item.group(4)}"
-            elif stack and not prev_blank and not (
-                col <= stack[0] + 1 and (_HR_RE.match(line) or _ATX_HEADING_RE.match(line))
+            elif (
+                stack
+                and not prev_blank
+                and not (
+                    col <= stack[0] + 1 and (_HR_RE.match(line) or _ATX_HEADING_RE.match(line))
+                )
             ):
                 # Lazy or indented continuation of the current item's paragraph.
                 new_line = self._continuation(line, col, level, content_base)
@@ -337,16 +493,66 @@ class _ListIndentPreprocessor(Preprocessor):
         return _INDENT * (level + 1) + " " * max(0, col - content_base) + line.lstrip(" ")
 
 
+# python-markdown's inline parser is quadratic on some inputs: a few KB of `[[[…`, `![a](![a](…`
+# or `<a <a …` in one paragraph takes minutes (upstream: "won't fix", Python-Markdown#798), and we
+# render inside the save request. The cost of a text is about (markup characters × its length);
+# a text over budget is shown as plain text instead of being parsed. Ordinary notes use well
+# under 1% of these budgets.
+_INLINE_MARKUP_CHARS = "[]()!<`$\\&*_"
+_TEXT_BUDGET = 2_000_000
+_DOCUMENT_BUDGET = 8_000_000
+
+
+def _inline_cost(text: str) -> int:
+    return sum(map(text.count, _INLINE_MARKUP_CHARS)) * len(text)
+
+
+class _InlineBudgetTreeprocessor(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        spent = 0
+
+        def affordable(text: str) -> bool:
+            nonlocal spent
+            cost = _inline_cost(text)
+            if cost > _TEXT_BUDGET or spent + cost > _DOCUMENT_BUDGET:
+                return False
+            spent += cost
+            return True
+
+        if root.text and not isinstance(root.text, AtomicString) and not affordable(root.text):
+            root.text = AtomicString(root.text)
+        for parent in list(root.iter()):
+            children = list(parent)
+            rebuilt: list[etree.Element] = []
+            for child in children:
+                text = child.text
+                if text and not isinstance(text, AtomicString) and not affordable(text):
+                    child.text = AtomicString(text)
+                rebuilt.append(child)
+                if child.tail and child.tail.strip() and not affordable(child.tail):
+                    # Tails are always inline-processed, so move the text into a plain <span>.
+                    span = etree.Element("span")
+                    span.text, child.tail = AtomicString(child.tail), None
+                    rebuilt.append(span)
+            if len(rebuilt) != len(children):
+                parent[:] = rebuilt
+
+
 class _StudyNotesExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # After fenced_code (25) so code is already stashed, before raw HTML (20) so HTML written
         # inside math stays text.
         md.preprocessors.register(_BlockMathPreprocessor(md), "study_block_math", 22)
+        md.preprocessors.register(_InputGuardPreprocessor(md), "study_input_guard", 21)
         # After raw HTML blocks (20) so a pasted <pre> keeps its indentation.
         md.preprocessors.register(_ListIndentPreprocessor(md), "study_list_indent", 18)
         # Below backticks (190, code spans win) and above escapes (180) and emphasis.
         md.inlinePatterns.register(_InlineMathProcessor(_INLINE_MATH_RE, md), "study_math", 185)
         md.ESCAPED_CHARS.append("$")
+        # Before "inline" (20), which it protects.
+        md.treeprocessors.register(_InlineBudgetTreeprocessor(md), "study_inline_budget", 25)
+        # After raw HTML is restored (30), so placeholders inside it are restored too.
+        md.postprocessors.register(_LessThanPostprocessor(md), "study_lt", 5)
 
 
 # --------------------------------------------------------------------------------------------
@@ -395,6 +601,7 @@ def render_markdown(source: str | None, *, with_toc: bool = False) -> Rendered:
         return Rendered("")
     if not isinstance(source, str):
         source = str(source)
+    source = source.replace(_LT_PLACEHOLDER, "")
 
     body: str
     toc = ""

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from .markdown import render_markdown
 
-PREVIEW_MAX_CHARS = 300_000
+PREVIEW_MAX_CHARS = 150_000
 
 
 @login_not_required

@@ -7,7 +7,7 @@ from apps.core.forms import VersionedForm
 
 from .models import DeepDive
 
-BODY_MAX_CHARS = 300_000
+BODY_MAX_CHARS = 150_000  # rendering time grows with length; a long deep dive is ~40k
 
 
 class DeepDiveForm(VersionedForm):
