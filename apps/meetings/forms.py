@@ -5,7 +5,6 @@ from django.core.validators import MaxLengthValidator
 
 from .models import Meeting
 
-
 GUIDANCE_MAX_CHARS = 20_000
 
 
