@@ -35,7 +35,7 @@ from apps.accounts.services import member_create
 from apps.deepdives.models import DeepDive
 from apps.deepdives.services import deep_dive_set
 from apps.meetings.models import Meeting
-from apps.meetings.services import meeting_create, meeting_update
+from apps.meetings.services import meeting_create, meeting_update, touches_deferred
 from apps.topics.models import Remark, Topic
 from apps.topics.services import remark_create, remark_save, topic_create, topic_save
 
@@ -132,7 +132,7 @@ def import_notes(
     if parsed.errors:
         return report
     try:
-        with transaction.atomic():
+        with transaction.atomic(), touches_deferred():
             report.status = _MeetingImport(parsed, report).run()
             if dry_run:
                 transaction.set_rollback(True)

@@ -595,6 +595,24 @@ def _fallback_html(source: str) -> str:
     )
 
 
+# Text with none of these has no Markdown or HTML in it: it renders to plain paragraphs.
+_MARKUP_CHARS = frozenset("<>&*_[](){}#!|$\\`~=+-:.\"'\t")
+_PLAIN_PARAGRAPH_BREAK = re.compile(r"\n\n+")
+
+
+def _plain_paragraphs(source: str) -> str | None:
+    """The HTML of text without markup (most remarks: `めちゃ速い`), or None when in doubt.
+
+    python-markdown and bleach cost milliseconds per call; this cheap path gives the very
+    output they would, and nothing that could be markup ever takes it.
+    """
+    if _MARKUP_CHARS.intersection(source) or "http" in source or "www" in source:
+        return None
+    if source != source.strip("\n") or any(line != line.strip() for line in source.split("\n")):
+        return None  # indentation and trailing spaces mean something in Markdown
+    return "\n".join(f"<p>{p}</p>" for p in _PLAIN_PARAGRAPH_BREAK.split(source))
+
+
 def render_markdown(source: str | None, *, with_toc: bool = False) -> Rendered:
     """Render user Markdown to sanitized HTML (and optionally a sanitized table of contents)."""
     if not source:
@@ -602,6 +620,10 @@ def render_markdown(source: str | None, *, with_toc: bool = False) -> Rendered:
     if not isinstance(source, str):
         source = str(source)
     source = source.replace(_LT_PLACEHOLDER, "")
+    if not with_toc:
+        plain = _plain_paragraphs(source)
+        if plain is not None:
+            return Rendered(plain)
 
     body: str
     toc = ""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,13 +98,37 @@ def presenter_block_for(*, meeting: Meeting, presenter) -> PresenterBlock:
         return block
     last = meeting.blocks.aggregate(last=Max("position"))["last"]
     block = PresenterBlock(meeting=meeting, presenter=presenter, position=(last or 0) + 1)
-    block.full_clean()
+    # Both keys come from this service, not from a form: the database's own constraints suffice.
+    block.full_clean(exclude=["meeting", "presenter"], validate_unique=False, validate_constraints=False)
     block.save()
     return block
 
 
+_deferred_touches: contextvars.ContextVar[set[int] | None] = contextvars.ContextVar(
+    "deferred_touches", default=None
+)
+
+
+@contextmanager
+def touches_deferred() -> Iterator[None]:
+    """Bulk writers (the importer) bump each board they change once, at the end, not per row."""
+    token = _deferred_touches.set(set())
+    try:
+        yield
+        touched = _deferred_touches.get() or set()
+    finally:
+        _deferred_touches.reset(token)
+    rolling_back = connection.in_atomic_block and transaction.get_rollback()  # a dry run
+    if touched and not rolling_back:
+        Meeting.objects.filter(pk__in=touched).update(revision=F("revision") + 1)
+
+
 def meeting_touch(*, meeting_id: int) -> None:
     """Record that the board changed; pages that poll the revision will refresh."""
+    deferred = _deferred_touches.get()
+    if deferred is not None:
+        deferred.add(meeting_id)
+        return
     Meeting.objects.filter(pk=meeting_id).update(revision=F("revision") + 1)
 
 

@@ -124,14 +124,15 @@ def topic_restore(*, topic: Topic) -> Topic:
 
 def _remark_meeting_id(remark: Remark) -> int:
     if remark.topic_id:
-        return Topic.objects.filter(pk=remark.topic_id).values_list("block__meeting_id", flat=True).get()
+        return remark.topic.block.meeting_id
     return remark.deep_dive.meeting_id
 
 
 def remark_save(*, remark: Remark) -> Remark:
     remark.body = (remark.body or "").strip()
     remark.body_html = render_markdown(remark.body).html
-    remark.full_clean()
+    # Author and target are set by the services; the body is what a member typed.
+    remark.full_clean(exclude=["author", "topic", "deep_dive"], validate_constraints=False)
     with transaction.atomic():
         if remark.pk:
             remark.version += 1

@@ -482,3 +482,23 @@ def test_huge_realistic_document_renders_every_item() -> None:
     assert len(root.find_all("a")) == 2000
     assert len(root.find_all("span")) == 2000
     assert len(parse(rendered.toc_html).find_all("a")) == 2000
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["めちゃ速い", "推薦にも基盤モデル\n次の行", "段落1\n\n段落2", "a\n\n\nb", "全角（かっこ）と、句読点。", "絵文字😀 mixed 123"],
+)
+def test_plain_text_fast_path_gives_what_the_full_pipeline_gives(text):
+    from apps.core.markdown import _cleaner, _markdown, _plain_paragraphs
+
+    fast = _plain_paragraphs(text)
+
+    assert fast is not None
+    assert fast == _cleaner().clean(_markdown().convert(text))
+
+
+@pytest.mark.parametrize("text", ["a < b", "**太字**", "- 箇条書き", "https://example.com", "  字下げ", "x_y", "末尾 "])
+def test_anything_that_may_be_markup_takes_the_full_pipeline(text):
+    from apps.core.markdown import _plain_paragraphs
+
+    assert _plain_paragraphs(text) is None
