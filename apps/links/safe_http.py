@@ -12,7 +12,10 @@ URLs come from users, so each request is an SSRF risk. The rules, in order:
   an https→http downgrade is allowed (a user could paste the http URL just as well) but
   caller headers such as ``Authorization`` only ever go to the origin they were meant for;
 * one total deadline covers connecting, redirects and the body; bytes are capped on the wire
-  and after gzip/deflate decoding.
+  and after gzip/deflate decoding;
+* ``POST`` (webhooks) sends a small body to the vetted address under the same rules, but
+  never follows a redirect: a 3xx is an error, so a body is never replayed to another place
+  and the client never retries on its own (a POST may not be idempotent).
 
 Failures raise ``FetchError`` with a stable ``reason`` and a ``transient`` flag for retries.
 
@@ -74,6 +77,7 @@ MAX_REDIRECTS = 5
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 8.0  # per socket read; the caller's `timeout` bounds the whole fetch
 MAX_URL_LENGTH = 4096
+MAX_POST_BODY_BYTES = 1024 * 1024  # webhook payloads are a few kB
 
 DEFAULT_ALLOWED_PORTS = (80, 443)
 DEFAULT_USER_AGENT = "BenkyokaiBoard/1.0 (+link preview bot)"
@@ -177,14 +181,25 @@ def fetch(
     timeout: float = 10.0,
     resolver: Resolver | None = None,
     method: str = "GET",
+    body: bytes | None = None,
 ) -> FetchResponse:
     """Fetch ``url`` under the SSRF rules above; raise ``FetchError`` on any refusal.
 
     ``accept`` lists media types (``"text/html"``) or prefixes ending in ``/`` (``"image/"``);
     empty accepts anything. ``timeout`` is the total for the whole fetch, redirects included.
+    ``method="POST"`` needs ``body`` (bytes, ``b""`` for none; its Content-Type comes from
+    ``headers``) and treats any 3xx answer as an error instead of following it.
     """
-    if method not in ("GET", "HEAD"):
-        raise ValueError("only GET and HEAD are supported")
+    if method not in ("GET", "HEAD", "POST"):
+        raise ValueError("only GET, HEAD and POST are supported")
+    if (body is not None) != (method == "POST"):
+        # A POST without a payload is a caller's slip (a webhook always sends one).
+        raise ValueError("POST needs a body (b'' for an empty one); GET and HEAD take none")
+    if body is not None:
+        if not isinstance(body, bytes):
+            raise TypeError("body is bytes: encode it first")
+        if len(body) > MAX_POST_BODY_BYTES:
+            raise ValueError(f"body larger than {MAX_POST_BODY_BYTES} bytes")
     if isinstance(accept, str):
         raise TypeError("accept is a tuple of media types, e.g. ('text/html',)")
     fetch_ = _Fetch(
@@ -194,6 +209,7 @@ def fetch(
         method=method,
         accept=accept,
         max_bytes=max_bytes,
+        body=body,
     )
     extra = _caller_headers(headers or {})
     first = target = _parse_url(url, fetch_.policy)
@@ -272,6 +288,7 @@ class _Fetch:
     method: str
     accept: tuple[str, ...]
     max_bytes: int
+    body: bytes | None = field(default=None, repr=False)
 
 
 # --- URL parsing and address vetting ------------------------------------------------------
@@ -408,11 +425,20 @@ def _exchange(
             conn.request(
                 fetch_.method,
                 target.path,
+                body=fetch_.body,
                 headers=headers,
                 preload_content=False,
                 decode_content=False,
             )
             response = conn.getresponse()
+            if fetch_.method == "POST" and 300 <= response.status < 400:
+                # Following would send the body somewhere the caller never named.
+                raise FetchError(
+                    "http_error",
+                    status=response.status,
+                    transient=False,
+                    detail=f"HTTP {response.status}: redirects are not followed for POST",
+                )
             location = _redirect_location(response)
             if location is not None:
                 return location

@@ -1,0 +1,31 @@
+"""Reads for the group's settings, reminders and feeds."""
+
+from __future__ import annotations
+
+from .models import SINGLETON_ID, FeedToken, GroupSettings, Reminder
+
+
+def group_settings() -> GroupSettings:
+    """The group's settings: one indexed query; created from the env defaults on first use.
+
+    Not cached in memory on purpose: the web server, the worker and beat are separate
+    processes, and a stale weekday or webhook in one of them would be a real bug.
+    """
+    row = GroupSettings.objects.filter(pk=SINGLETON_ID).first()
+    if row is None:
+        from .services import group_settings_ensure
+
+        row = group_settings_ensure()
+    return row
+
+
+def recent_reminders(*, limit: int = 10) -> list[Reminder]:
+    return list(Reminder.objects.select_related("meeting").order_by("-updated_at", "-pk")[:limit])
+
+
+def feed_token_owner(*, token: str):
+    """The active member a feed token belongs to, or None."""
+    if not token or len(token) > 64:
+        return None
+    row = FeedToken.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    return row.user if row else None

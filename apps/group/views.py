@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import reminders, selectors, services
+from .forms import GroupSettingsForm
+from .models import Reminder
+from .permissions import can_manage_group, can_subscribe_feeds
+
+
+@login_required
+def group_settings_page(request):
+    if not can_manage_group(request.user):
+        raise PermissionDenied
+    group = selectors.group_settings()
+    form = GroupSettingsForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_settings_update(**form.service_fields())
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("会の設定を保存しました。"))
+            return redirect("group:settings")
+    context = {
+        "form": form,
+        "group": selectors.group_settings() if form.errors else group,
+        "reminders": selectors.recent_reminders(),
+    }
+    return render(request, "group/settings.html", context)
+
+
+@login_required
+def feeds_page(request):
+    if not can_subscribe_feeds(request.user):
+        raise PermissionDenied
+    token = services.feed_token_for(user=request.user).token
+    base = settings.SITE_URL.rstrip("/")
+    ical = f"{base}{reverse('group:feed-meetings')}?token={token}"
+    atom = f"{base}{reverse('group:feed-topics')}?token={token}"
+    context = {
+        "ical_url": ical,
+        # webcal:// makes a click open the calendar app's "subscribe" dialog.
+        "webcal_url": "webcal://" + ical.split("://", 1)[1],
+        "atom_url": atom,
+    }
+    return render(request, "group/feeds.html", context)
+
+
+@login_required
+@require_POST
+def feeds_reset(request):
+    if not can_subscribe_feeds(request.user):
+        raise PermissionDenied
+    services.feed_token_reset(user=request.user)
+    messages.success(request, _("フィードのURLを新しくしました。古いURLはもう使えません。"))
+    return redirect("group:feeds")
+
+
+@login_required
+@require_POST
+def reminder_resend(request, reminder_id: int):
+    if not can_manage_group(request.user):
+        raise PermissionDenied
+    get_object_or_404(Reminder, pk=reminder_id)
+    if reminders.reminder_resend(reminder_id=reminder_id):
+        messages.success(request, _("リマインダーをもう一度送ります。"))
+    else:
+        messages.error(request, _("送信済みか送信中のリマインダーは再送できません。"))
+    return redirect("group:settings")
