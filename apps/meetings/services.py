@@ -34,12 +34,15 @@ def meeting_create(
     title: str | None = None,
     guidance: str | None = None,
     status: str = Meeting.Status.OPEN,
+    length_minutes: int | None = None,
 ) -> Meeting:
     meeting = Meeting(date=date, status=status)
     if title is not None:
         meeting.title = title
     if guidance is not None:
         meeting.guidance = guidance
+    if length_minutes is not None:
+        meeting.length_minutes = length_minutes
     return _save(meeting)
 
 
@@ -71,6 +74,7 @@ def schedule_upcoming_meetings(
     title: str | None = None,
     guidance: str | None = None,
     nearby_days: int = 0,
+    length_minutes: int | None = None,
 ) -> list[Meeting]:
     """Make sure the next `count` meetings exist. Safe to run any number of times at once.
 
@@ -84,7 +88,9 @@ def schedule_upcoming_meetings(
             continue
         try:
             with transaction.atomic():
-                created.append(meeting_create(date=date, title=title, guidance=guidance))
+                created.append(
+                    meeting_create(date=date, title=title, guidance=guidance, length_minutes=length_minutes)
+                )
         except IntegrityError:
             # Another worker created it between our check and insert: that is the goal.
             continue

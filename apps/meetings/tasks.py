@@ -18,6 +18,7 @@ def schedule_upcoming_meetings() -> list[str]:
         count=settings.MEETINGS_AHEAD,
         title=group.name,
         guidance=group.guidance_template,
+        length_minutes=group.length_minutes,
         nearby_days=3,  # a moved meeting, or one left on the old weekday, is not doubled
     )
     return [m.date.isoformat() for m in created]
