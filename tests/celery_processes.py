@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,6 +44,8 @@ def celery_processes(*, redis_url: str, folder: Path, env: dict[str, str] | None
         "REDIS_URL": redis_url,
         "CELERY_QUEUE": queue,
         "DATA_DIR": str(folder),
+        # Files the worker writes (thumbnails) must land where this process reads them.
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         **(env or {}),
     }
     full_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

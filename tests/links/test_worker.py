@@ -58,7 +58,8 @@ def worker_env(server_base: str) -> dict[str, str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_saved_topic_gets_its_card_from_a_real_worker(redis_url, broker, blog, tmp_path):
+def test_saved_topic_gets_its_card_from_a_real_worker(redis_url, broker, blog, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
     with celery_processes(redis_url=redis_url, folder=tmp_path, env=worker_env(blog)) as run:
         broker.conf.broker_url = redis_url
         broker.conf.broker_transport_options = {}
