@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "apps.topics",
     "apps.links",
     "apps.archive",
+    "apps.search",
     "apps.group",
 ]
 

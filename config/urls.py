@@ -16,6 +16,7 @@ urlpatterns = [
     path("deepdives/", include("apps.deepdives.urls")),
     path("links/", include("apps.links.urls")),
     path("preview/", markdown_preview, name="markdown-preview"),
+    path("", include("apps.search.urls")),
     path("", include("apps.group.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("admin/", admin.site.urls),

@@ -31,7 +31,9 @@ def archive_years() -> list[dict]:
     return list(
         Meeting.objects.annotate(year=ExtractYear("date"))
         .values("year")
-        .annotate(meetings=Count("id", distinct=True), topics=Count("blocks__topics", filter=_LIVE_TOPICS))
+        .annotate(
+            meetings=Count("id", distinct=True), topics=Count("blocks__topics", filter=_LIVE_TOPICS)
+        )
         .order_by("-year")
     )
 
@@ -50,7 +52,11 @@ def meetings_of_year(year: int) -> list[tuple[int, list[Meeting]]]:
 
 def meetings_of_month(year: int, month: int) -> list[Meeting]:
     """The month's meetings with their agenda (presenters and topic titles)."""
-    topics = Topic.objects.live().only("id", "block_id", "kind", "title", "position").order_by("position", "pk")
+    topics = (
+        Topic.objects.live()
+        .only("id", "block_id", "kind", "title", "position")
+        .order_by("position", "pk")
+    )
     blocks = (
         PresenterBlock.objects.select_related("presenter")
         .order_by("position", "pk")
@@ -83,7 +89,11 @@ def member_archive(member: User, *, page=1) -> MemberArchive:
         .select_related("block__meeting")
         .order_by("-block__meeting__date", "position", "pk")
     )
-    deep_dives = list(DeepDive.objects.filter(presenter=member).select_related("meeting").order_by("-meeting__date"))
+    deep_dives = list(
+        DeepDive.objects.filter(presenter=member)
+        .select_related("meeting")
+        .order_by("-meeting__date")
+    )
     return MemberArchive(
         member=member,
         topics=_page(topics, page),
@@ -116,7 +126,9 @@ def remark_counts(entries: list[SearchEntry]) -> dict[int, int]:
     topic_ids = [e.topic_id for e in entries if e.topic_id]
     if not topic_ids:
         return {}
-    rows = Topic.objects.filter(pk__in=topic_ids).annotate(n=Count("remarks")).values_list("pk", "n")
+    rows = (
+        Topic.objects.filter(pk__in=topic_ids).annotate(n=Count("remarks")).values_list("pk", "n")
+    )
     return dict(rows)
 
 

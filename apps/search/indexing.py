@@ -20,9 +20,12 @@ from dataclasses import dataclass
 from functools import partial
 from html.parser import HTMLParser
 from itertools import islice
+from types import SimpleNamespace
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 
 from apps.accounts.models import User
 from apps.core.markdown import render_markdown
@@ -32,12 +35,16 @@ from apps.topics.models import Remark, Topic
 
 from .backends import get_backend
 from .models import SearchEntry
-from .tokenizer import field_tokens
+from .tokenizer import cjk_characters, field_tokens
 from .urlkeys import url_key
 
 logger = logging.getLogger(__name__)
 
 DEEP_DIVE_ANCHOR = "deep-dive"
+
+# One index entry as field values (SearchEntry(**row)); the rebuild inserts them without
+# building model instances.
+Row = dict[str, Any]
 
 
 # --------------------------------------------------------------------------------------------
@@ -56,7 +63,7 @@ def link_text(url: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Building entries (pure: objects in, unsaved SearchEntry rows out).
+# Building entries (pure: objects in, rows of field values out).
 # --------------------------------------------------------------------------------------------
 
 
@@ -84,9 +91,9 @@ def _entry(
     topic_id: int | None = None,
     remark_id: int | None = None,
     deep_dive_id: int | None = None,
-) -> SearchEntry:
+) -> Row:
     meta = f"{presenter.display_name}\n{presenter.handle}\n{_meeting_text(meeting)}"
-    return SearchEntry(
+    return dict(
         source=source,
         meeting_id=meeting.pk,
         presenter_id=presenter.pk,
@@ -106,13 +113,14 @@ def _entry(
         links_tokens=field_tokens(links),
         body_tokens=field_tokens(body),
         meta_tokens=field_tokens(meta),
+        chars=cjk_characters(title, links, body, meta),
         topic_id=topic_id,
         remark_id=remark_id,
         deep_dive_id=deep_dive_id,
     )
 
 
-def topic_entry(topic: Topic, *, meeting: Meeting, presenter: User) -> SearchEntry:
+def topic_entry(topic: Topic, *, meeting: Meeting, presenter: User) -> Row:
     return _entry(
         source=SearchEntry.Source.TOPIC,
         meeting=meeting,
@@ -127,9 +135,7 @@ def topic_entry(topic: Topic, *, meeting: Meeting, presenter: User) -> SearchEnt
     )
 
 
-def remark_entry(
-    remark: Remark, *, meeting: Meeting, kind: str, context: str, author: User
-) -> SearchEntry:
+def remark_entry(remark: Remark, *, meeting: Meeting, kind: str, context: str, author: User) -> Row:
     return _entry(
         source=SearchEntry.Source.REMARK,
         meeting=meeting,
@@ -153,7 +159,21 @@ class Section:
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BLOCKS = frozenset(
-    {"p", "br", "hr", "li", "ul", "ol", "pre", "blockquote", "table", "tr", "div", "details", "summary"}
+    {
+        "p",
+        "br",
+        "hr",
+        "li",
+        "ul",
+        "ol",
+        "pre",
+        "blockquote",
+        "table",
+        "tr",
+        "div",
+        "details",
+        "summary",
+    }
 )
 
 
@@ -203,7 +223,7 @@ def deep_dive_sections(body_html: str) -> list[Section]:
     ]
 
 
-def deep_dive_entries(deep_dive: DeepDive, *, meeting: Meeting, presenter: User) -> list[SearchEntry]:
+def deep_dive_entries(deep_dive: DeepDive, *, meeting: Meeting, presenter: User) -> list[Row]:
     body_html = deep_dive.body_html
     if not body_html and deep_dive.body:
         body_html = render_markdown(deep_dive.body, with_toc=True).html
@@ -234,23 +254,33 @@ def deep_dive_entries(deep_dive: DeepDive, *, meeting: Meeting, presenter: User)
 # --------------------------------------------------------------------------------------------
 
 
-def _topic_with_remarks(topic: Topic) -> list[SearchEntry]:
+def _save(rows: list[Row]) -> None:
+    SearchEntry.objects.bulk_create([SearchEntry(**row) for row in rows])
+
+
+def _topic_with_remarks(topic: Topic) -> list[Row]:
     meeting, presenter = topic.block.meeting, topic.block.presenter
     entries = [topic_entry(topic, meeting=meeting, presenter=presenter)]
     for remark in topic.remarks.select_related("author").order_by("pk"):
         entries.append(
-            remark_entry(remark, meeting=meeting, kind=topic.kind, context=topic.title, author=remark.author)
+            remark_entry(
+                remark, meeting=meeting, kind=topic.kind, context=topic.title, author=remark.author
+            )
         )
     return entries
 
 
-def _deep_dive_with_remarks(deep_dive: DeepDive) -> list[SearchEntry]:
+def _deep_dive_with_remarks(deep_dive: DeepDive) -> list[Row]:
     meeting = deep_dive.meeting
     entries = deep_dive_entries(deep_dive, meeting=meeting, presenter=deep_dive.presenter)
     for remark in deep_dive.remarks.select_related("author").order_by("pk"):
         entries.append(
             remark_entry(
-                remark, meeting=meeting, kind=Topic.Kind.PAPER, context=deep_dive.title, author=remark.author
+                remark,
+                meeting=meeting,
+                kind=Topic.Kind.PAPER,
+                context=deep_dive.title,
+                author=remark.author,
             )
         )
     return entries
@@ -267,7 +297,7 @@ def index_topic(topic_id: int) -> None:
         .first()
     )
     if topic is not None:
-        SearchEntry.objects.bulk_create(_topic_with_remarks(topic))
+        _save(_topic_with_remarks(topic))
 
 
 @transaction.atomic
@@ -298,23 +328,25 @@ def index_remark(remark_id: int) -> None:
             context=remark.deep_dive.title,
             author=remark.author,
         )
-    entry.save()
+    _save([entry])
 
 
 @transaction.atomic
 def index_deep_dive(deep_dive_id: int) -> None:
     """(Re-)index a deep dive's sections and its remarks (their context is its title)."""
     SearchEntry.objects.filter(deep_dive_id=deep_dive_id).delete()
-    deep_dive = DeepDive.objects.select_related("meeting", "presenter").filter(pk=deep_dive_id).first()
+    deep_dive = (
+        DeepDive.objects.select_related("meeting", "presenter").filter(pk=deep_dive_id).first()
+    )
     if deep_dive is not None:
-        SearchEntry.objects.bulk_create(_deep_dive_with_remarks(deep_dive))
+        _save(_deep_dive_with_remarks(deep_dive))
 
 
 @transaction.atomic
 def index_meeting(meeting_id: int) -> None:
     """Everything in a meeting (its date or title changed, or a presenter block moved)."""
     SearchEntry.objects.filter(meeting_id=meeting_id).delete()
-    entries: list[SearchEntry] = []
+    entries: list[Row] = []
     topics = (
         Topic.objects.live()
         .filter(block__meeting_id=meeting_id)
@@ -322,16 +354,25 @@ def index_meeting(meeting_id: int) -> None:
     )
     for topic in topics:
         entries.extend(_topic_with_remarks(topic))
-    deep_dive = DeepDive.objects.select_related("meeting", "presenter").filter(meeting_id=meeting_id).first()
+    deep_dive = (
+        DeepDive.objects.select_related("meeting", "presenter")
+        .filter(meeting_id=meeting_id)
+        .first()
+    )
     if deep_dive is not None:
         entries.extend(_deep_dive_with_remarks(deep_dive))
-    SearchEntry.objects.bulk_create(entries)
+    _save(entries)
 
 
 def index_member(user_id: int) -> None:
-    """A member's name or handle changed: re-index the meetings they appear in."""
+    """A member's name or handle changed: re-index every meeting they presented or remarked in."""
     meeting_ids = set(
-        SearchEntry.objects.filter(presenter_id=user_id).values_list("meeting_id", flat=True)
+        Meeting.objects.filter(
+            Q(blocks__presenter_id=user_id)
+            | Q(deep_dive__presenter_id=user_id)
+            | Q(blocks__topics__remarks__author_id=user_id)
+            | Q(deep_dive__remarks__author_id=user_id)
+        ).values_list("pk", flat=True)
     )
     for meeting_id in sorted(meeting_ids):
         index_meeting(meeting_id)
@@ -386,81 +427,116 @@ class RebuildStats:
     seconds: float = 0.0
 
 
-def _batched(iterable: Iterable[SearchEntry], size: int) -> Iterator[list[SearchEntry]]:
+def _batched(iterable: Iterable[Row], size: int) -> Iterator[list[Row]]:
     iterator = iter(iterable)
     while batch := list(islice(iterator, size)):
         yield batch
 
 
-def _all_entries(stats: RebuildStats, chunk: int) -> Iterator[SearchEntry]:
+def _all_entries(stats: RebuildStats, chunk: int) -> Iterator[Row]:
+    # Plain rows instead of model instances with their related objects: at 100k topics,
+    # building those objects would cost more than tokenizing the text.
+    meetings = {m.pk: m for m in Meeting.objects.only("id", "date", "title")}
+    people = {u.pk: u for u in User.objects.only("id", "display_name", "handle")}
+
     topics = (
         Topic.objects.live()
-        .select_related("block__meeting", "block__presenter")
         .order_by("pk")
-        .iterator(chunk_size=chunk)
+        .values_list(
+            "pk", "block__meeting_id", "block__presenter_id", "kind", "title", "url", "notes"
+        )
     )
-    for topic in topics:
+    for pk, meeting_id, presenter_id, kind, title, url, notes in topics.iterator(chunk_size=chunk):
         stats.topics += 1
-        yield topic_entry(topic, meeting=topic.block.meeting, presenter=topic.block.presenter)
+        topic = SimpleNamespace(pk=pk, kind=kind, title=title, url=url, notes=notes)
+        yield topic_entry(topic, meeting=meetings[meeting_id], presenter=people[presenter_id])
 
     remarks = (
         Remark.objects.filter(topic__isnull=False, topic__deleted_at__isnull=True)
-        .select_related("author", "topic__block__meeting")
         .order_by("pk")
-        .iterator(chunk_size=chunk)
+        .values_list(
+            "pk",
+            "topic_id",
+            "author_id",
+            "body",
+            "topic__kind",
+            "topic__title",
+            "topic__block__meeting_id",
+        )
     )
-    for remark in remarks:
+    for pk, topic_id, author_id, body, kind, title, meeting_id in remarks.iterator(
+        chunk_size=chunk
+    ):
         stats.remarks += 1
+        remark = SimpleNamespace(pk=pk, topic_id=topic_id, deep_dive_id=None, body=body)
         yield remark_entry(
-            remark,
-            meeting=remark.topic.block.meeting,
-            kind=remark.topic.kind,
-            context=remark.topic.title,
-            author=remark.author,
+            remark, meeting=meetings[meeting_id], kind=kind, context=title, author=people[author_id]
         )
 
-    deep_dives = DeepDive.objects.select_related("meeting", "presenter").order_by("pk")
+    deep_dives = DeepDive.objects.order_by("pk")
     for deep_dive in deep_dives.iterator(chunk_size=max(1, chunk // 10)):
         stats.deep_dives += 1
-        yield from deep_dive_entries(deep_dive, meeting=deep_dive.meeting, presenter=deep_dive.presenter)
+        yield from deep_dive_entries(
+            deep_dive,
+            meeting=meetings[deep_dive.meeting_id],
+            presenter=people[deep_dive.presenter_id],
+        )
 
     remarks = (
         Remark.objects.filter(deep_dive__isnull=False)
-        .select_related("author", "deep_dive__meeting")
         .order_by("pk")
-        .iterator(chunk_size=chunk)
+        .values_list(
+            "pk", "deep_dive_id", "author_id", "body", "deep_dive__title", "deep_dive__meeting_id"
+        )
     )
-    for remark in remarks:
+    for pk, deep_dive_id, author_id, body, title, meeting_id in remarks.iterator(chunk_size=chunk):
         stats.remarks += 1
+        remark = SimpleNamespace(pk=pk, topic_id=None, deep_dive_id=deep_dive_id, body=body)
         yield remark_entry(
             remark,
-            meeting=remark.deep_dive.meeting,
+            meeting=meetings[meeting_id],
             kind=Topic.Kind.PAPER,
-            context=remark.deep_dive.title,
-            author=remark.author,
+            context=title,
+            author=people[author_id],
         )
 
 
 @contextmanager
-def _bulk_load() -> Iterator[None]:
+def _bulk_load(*, fast: bool) -> Iterator[None]:
     backend = get_backend()
     backend.begin_rebuild()
-    yield
+    if fast:
+        with backend.bulk_load():
+            yield
+    else:
+        yield
     backend.finish_rebuild()
 
 
-def rebuild_index(*, batch_size: int = 2000, progress: Callable[[int], None] | None = None) -> RebuildStats:
+def rebuild_index(
+    *, batch_size: int = 2000, fast: bool = False, progress: Callable[[int], None] | None = None
+) -> RebuildStats:
     """Recreate the whole index from the board, in one transaction: searches meanwhile see
-    the old index (PostgreSQL) or wait for the new one (SQLite), never a half-built one."""
+    the old index (PostgreSQL) or wait for the new one (SQLite), never a half-built one.
+
+    `fast`: on PostgreSQL, load without the GIN indexes and build them at the end (several
+    times faster, but searches wait until it is done): for a first load or a benchmark.
+    """
     started = time.perf_counter()
     stats = RebuildStats()
-    with transaction.atomic(), _bulk_load():
+    backend = get_backend()
+    with transaction.atomic(), _bulk_load(fast=fast):
         for batch in _batched(_all_entries(stats, batch_size), batch_size):
-            SearchEntry.objects.bulk_create(batch)
+            backend.bulk_insert(batch)
             stats.entries += len(batch)
             if progress is not None:
                 progress(stats.entries)
     get_backend().after_rebuild()
     stats.seconds = time.perf_counter() - started
-    logger.info("search index rebuilt: %s entries in %.1fs (%s)", stats.entries, stats.seconds, connection.vendor)
+    logger.info(
+        "search index rebuilt: %s entries in %.1fs (%s)",
+        stats.entries,
+        stats.seconds,
+        connection.vendor,
+    )
     return stats

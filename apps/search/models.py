@@ -6,9 +6,8 @@ its text as written (for snippets) and its tokens (apps.search.tokenizer) in fou
 that rank differently: title > link metadata > notes/body > meta (people, meeting date/title).
 
 The rows are derived data: apps.search.indexing writes them, `rebuild_search_index` recreates
-them. The database-specific full-text structures are not in this model: on PostgreSQL,
-generated `tsvector` columns with a GIN index; on SQLite, an FTS5 table kept in sync by triggers
-(see migrations/0002 and apps/search/backends/).
+them. The token columns are tsvectors with GIN indexes on PostgreSQL and text read by an FTS5
+table (kept in sync by triggers) on SQLite; see migrations/0002 and apps/search/backends/.
 """
 
 from __future__ import annotations
@@ -16,6 +15,23 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class TokensField(models.TextField):
+    """A field's tokens (apps.search.tokenizer), as each database's full-text index wants them.
+
+    SQLite stores the space-separated tokens as text; its FTS5 table reads them from here.
+    PostgreSQL stores `to_tsvector('simple', tokens)` instead, computed as the row is written,
+    and keeps no copy of the text: the GIN indexes are built on these columns.
+    """
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else super().db_type(connection)
+
+    def get_placeholder(self, value, compiler, connection):
+        if connection.vendor == "postgresql":
+            return "to_tsvector('simple'::regconfig, %s)"
+        return "%s"
 
 
 class SearchEntry(models.Model):
@@ -56,10 +72,13 @@ class SearchEntry(models.Model):
     body = models.TextField(blank=True)
     meta = models.TextField(blank=True)  # presenter name and handle, meeting date and title
 
-    title_tokens = models.TextField(blank=True)
-    links_tokens = models.TextField(blank=True)
-    body_tokens = models.TextField(blank=True)
-    meta_tokens = models.TextField(blank=True)
+    title_tokens = TokensField(blank=True)
+    links_tokens = TokensField(blank=True)
+    body_tokens = TokensField(blank=True)
+    meta_tokens = TokensField(blank=True)
+    # The distinct CJK characters of all four fields: a one-character query (`学`) is an exact
+    # lookup here instead of a prefix search over every bigram that starts with it.
+    chars = TokensField(blank=True)
 
     indexed_at = models.DateTimeField(auto_now=True)
 
@@ -74,6 +93,12 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_date} {self.source} {self.title or self.context}"[:120]
+
+    @property
+    def kind_label(self) -> str:
+        from apps.topics.models import Topic
+
+        return str(dict(Topic.Kind.choices).get(self.kind, self.kind))
 
     @property
     def meeting_url(self) -> str:

@@ -102,9 +102,13 @@ class SearchQuery:
 
     def year_span(self) -> int | None:
         """The year that `after:` and `before:` select exactly, if they do (the year facet)."""
-        if self.after and self.before and self.after == dt.date(self.after.year, 1, 1):
-            if self.before == dt.date(self.after.year + 1, 1, 1):
-                return self.after.year
+        after, before = self.after, self.before
+        if (
+            after
+            and before
+            and after == dt.date(after.year, 1, 1) == before.replace(year=after.year)
+        ):
+            return after.year if before.year == after.year + 1 else None
         return None
 
     def toggled_year(self, year: int) -> str:
@@ -214,13 +218,17 @@ def parse_query(raw: str | None) -> SearchQuery:
         target.append(term)
 
     if unbalanced:
-        query.messages.append(_("閉じていない引用符がありました。末尾までを1つのフレーズとして検索しました。"))
+        query.messages.append(
+            _("閉じていない引用符がありました。末尾までを1つのフレーズとして検索しました。")
+        )
     if too_long:
         query.messages.append(
             _("長い検索語は先頭の部分(%(n)dトークン)で検索しました。") % {"n": MAX_PHRASE_TOKENS}
         )
     if too_many:
-        query.messages.append(_("検索語が多すぎるため、最初の%(n)d語で検索しました。") % {"n": MAX_TERMS})
+        query.messages.append(
+            _("検索語が多すぎるため、最初の%(n)d語で検索しました。") % {"n": MAX_TERMS}
+        )
     if dropped and not (query.terms or query.excluded or query.has_filters):
         query.messages.append(_("検索できる文字(文字や数字)が含まれていません。"))
     elif dropped:
@@ -228,7 +236,9 @@ def parse_query(raw: str | None) -> SearchQuery:
             _("記号だけの語は無視しました: %(words)s") % {"words": " ".join(dropped[:5])}
         )
     if query.excluded and not query.terms and not query.has_filters:
-        query.messages.append(_("除外する語だけでは検索できません。探す語か条件を1つ入れてください。"))
+        query.messages.append(
+            _("除外する語だけでは検索できません。探す語か条件を1つ入れてください。")
+        )
     return query
 
 
@@ -242,7 +252,9 @@ def _apply_filter(query: SearchQuery, item: str, *, negated: bool) -> bool:
         # `https://…` and `10:30` are text; `foo:bar` gets a hint and is searched as text.
         if _FILTER_NAME_RE.fullmatch(lname) and value and not value.startswith("//"):
             query.messages.append(
-                _("「%(name)s:」という条件はありません(使えるのは kind: by: after: before: in:)。文字として検索しました。")
+                _(
+                    "「%(name)s:」という条件はありません(使えるのは kind: by: after: before: in:)。文字として検索しました。"
+                )
                 % {"name": name}
             )
         return False
@@ -283,7 +295,9 @@ def _apply_filter(query: SearchQuery, item: str, *, negated: bool) -> bool:
         date = _parse_date(norm)
         if date is None:
             query.messages.append(
-                _("「%(name)s:%(value)s」は日付として読めません(例: 2025-01-31)。この条件は無視しました。")
+                _(
+                    "「%(name)s:%(value)s」は日付として読めません(例: 2025-01-31)。この条件は無視しました。"
+                )
                 % {"name": lname, "value": value}
             )
             return True

@@ -55,6 +55,10 @@ def match_spans(text: str, phrases: list[Phrase]) -> list[tuple[int, int]]:
     if not text or not phrases:
         return []
     normalized, starts, ends = _offset_map(text)
+    # Cheap rejection: a phrase's first token is a substring of any text it occurs in.
+    phrases = [p for p in phrases if p.tokens[0] in normalized]
+    if not phrases:
+        return []
     tokens = tokenize_spans(normalized)
     found = []
     for phrase in phrases:
@@ -86,29 +90,38 @@ def _render(text: str, spans: list[tuple[int, int]], lo: int, hi: int) -> str:
 
 def highlight(text: str, phrases: list[Phrase]) -> SafeString:
     """The whole text (a title), escaped, with every match in <mark>."""
-    return mark_safe(_render(text, match_spans(text, phrases), 0, len(text)))  # noqa: S308 - built from escaped parts
+    return mark_safe(
+        _render(text, match_spans(text, phrases), 0, len(text))
+    )  # built from escaped parts only
 
 
-def snippet(text: str, phrases: list[Phrase], *, width: int = 160, before: int = 40) -> SafeString:
-    """About `width` characters of `text` around its first match (or its start), escaped."""
-    text = text.strip()
-    if not text:
+def snippet(
+    text: str,
+    phrases: list[Phrase],
+    *,
+    spans: list[tuple[int, int]] | None = None,
+    width: int = 160,
+    before: int = 40,
+) -> SafeString:
+    """About `width` characters of `text` around its first match (or its start), escaped.
+
+    `spans`: the matches, if the caller has already looked for them (:func:`match_spans`).
+    """
+    if not text.strip():
         return mark_safe("")
-    spans = match_spans(text, phrases)
-    lo = max(0, spans[0][0] - before) if spans else 0
+    if spans is None:
+        spans = match_spans(text, phrases)
+    lo = max(0, spans[0][0] - before) if spans else len(text) - len(text.lstrip())
     hi = min(len(text), lo + width)
     if hi - lo < width:
         lo = max(0, hi - width)
     html = _render(text, spans, lo, hi)
-    if lo > 0:
-        html = ELLIPSIS + html.lstrip()
-    if hi < len(text):
-        html = html.rstrip() + ELLIPSIS
-    return mark_safe(html)  # noqa: S308 - built from escaped parts
-
-
-def has_match(text: str, phrases: list[Phrase]) -> bool:
-    return bool(match_spans(text, phrases))
+    html = html.strip()
+    if text[:lo].strip():
+        html = ELLIPSIS + html
+    if text[hi:].strip():
+        html = html + ELLIPSIS
+    return mark_safe(html)  # built from escaped parts only
 
 
 def plain(html: str) -> str:

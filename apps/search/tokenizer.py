@@ -93,6 +93,15 @@ def tokenize_spans(normalized_text: str) -> list[Token]:
     return out
 
 
+def cjk_characters(*texts: str) -> str:
+    """The distinct CJK characters of the texts, space-separated: a one-character query looks
+    them up exactly instead of expanding a prefix over every bigram that starts with it."""
+    found = set()
+    for text in texts:
+        found.update(_CJK_CHAR_RE.findall(normalize(text)))
+    return " ".join(sorted(found))
+
+
 def field_tokens(text: str) -> str:
     """What the index stores for one field: the tokens separated by single spaces."""
     return " ".join(tokenize(text)[:MAX_FIELD_TOKENS])
@@ -104,6 +113,13 @@ class Phrase:
 
     tokens: tuple[str, ...]
     prefix: bool = False
+
+    @property
+    def single_character(self) -> str | None:
+        """`学` alone: matches wherever the character occurs (see :func:`cjk_characters`)."""
+        if self.prefix and len(self.tokens) == 1 and len(self.tokens[0]) == 1:
+            return self.tokens[0]
+        return None
 
     def matches_at(self, doc: list[Token], i: int) -> bool:
         n = len(self.tokens)

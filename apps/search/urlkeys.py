@@ -29,12 +29,13 @@ def url_key(url: str | None) -> str:
     if parts.scheme.lower() not in {"http", "https"} or not host:
         return ""
     host = host.removeprefix("www.")
+    match = None
     if host in {"arxiv.org", "export.arxiv.org"}:
-        if match := _ARXIV_PATH_RE.fullmatch(parts.path):
-            return f"arxiv:{match.group(1).lower()}"
-    if host in {"huggingface.co", "alphaxiv.org"}:
-        if match := _HF_PAPER_RE.fullmatch(parts.path) or _ARXIV_PATH_RE.fullmatch(parts.path):
-            return f"arxiv:{match.group(1).lower()}"
+        match = _ARXIV_PATH_RE.fullmatch(parts.path)
+    elif host in {"huggingface.co", "alphaxiv.org"}:
+        match = _HF_PAPER_RE.fullmatch(parts.path) or _ARXIV_PATH_RE.fullmatch(parts.path)
+    if match:
+        return f"arxiv:{match.group(1).lower()}"
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if not _TRACKING.match(k)])
     path = parts.path.rstrip("/")
     port_part = f":{port}" if port and port not in (80, 443) else ""

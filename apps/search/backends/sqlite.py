@@ -16,37 +16,38 @@ idempotent), and `rebuild_search_index` re-installs them anyway.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Case, Q, Value, When
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
-from . import LINKS_SCORE, NOTES_SCORE, REMARK_SCORE, TITLE_SCORE
+from . import LINKS_SCORE, NOTES_SCORE, REMARK_SCORE, TITLE_SCORE, entry_columns
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
+    from collections.abc import Iterator
 
     from ..query import Term
     from ..tokenizer import Phrase
 
-COLUMNS = ("title_tokens", "links_tokens", "body_tokens", "meta_tokens")
+COLUMNS = ("title_tokens", "links_tokens", "body_tokens", "meta_tokens", "chars")
 _cols = ", ".join(COLUMNS)
 _new = ", ".join(f"new.{c}" for c in COLUMNS)
 _old = ", ".join(f"old.{c}" for c in COLUMNS)
 
+# Built from our own column names only: no outside value reaches this SQL (hence the noqa).
+_INSERT = f"INSERT INTO search_fts(rowid, {_cols}) VALUES (new.id, {_new});"  # noqa: S608
+_DELETE = f"INSERT INTO search_fts(search_fts, rowid, {_cols}) VALUES ('delete', old.id, {_old});"  # noqa: S608
 INSTALL = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5({_cols}, "
     "content='search_entry', content_rowid='id', "
     "tokenize='unicode61 remove_diacritics 0', prefix='1', detail=full)",
-    "CREATE TRIGGER IF NOT EXISTS search_entry_fts_insert AFTER INSERT ON search_entry BEGIN "
-    f"INSERT INTO search_fts(rowid, {_cols}) VALUES (new.id, {_new}); END",
-    "CREATE TRIGGER IF NOT EXISTS search_entry_fts_delete AFTER DELETE ON search_entry BEGIN "
-    f"INSERT INTO search_fts(search_fts, rowid, {_cols}) VALUES ('delete', old.id, {_old}); END",
-    f"CREATE TRIGGER IF NOT EXISTS search_entry_fts_update AFTER UPDATE OF {_cols} "
-    "ON search_entry BEGIN "
-    f"INSERT INTO search_fts(search_fts, rowid, {_cols}) VALUES ('delete', old.id, {_old}); "
-    f"INSERT INTO search_fts(rowid, {_cols}) VALUES (new.id, {_new}); END",
+    f"CREATE TRIGGER IF NOT EXISTS search_entry_fts_insert AFTER INSERT ON search_entry BEGIN {_INSERT} END",
+    f"CREATE TRIGGER IF NOT EXISTS search_entry_fts_delete AFTER DELETE ON search_entry BEGIN {_DELETE} END",
+    f"CREATE TRIGGER IF NOT EXISTS search_entry_fts_update AFTER UPDATE OF {_cols} ON search_entry "
+    f"BEGIN {_DELETE} {_INSERT} END",
 ]
 UNINSTALL = [
     "DROP TRIGGER IF EXISTS search_entry_fts_insert",
@@ -62,35 +63,44 @@ def fts_phrase(phrase: Phrase) -> str:
     return text + " *" if phrase.prefix else text
 
 
-def _rows(expression: str) -> RawSQL:
+def _rows(expression: str) -> Q:
     # A non-correlated subquery: SQLite runs it once per statement and probes the result.
-    return RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression])
+    return Q(id__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression]))
 
 
 class SqliteBackend:
     vendor = "sqlite"
 
-    def matching(self, queryset: QuerySet, terms: list[Term]) -> QuerySet:
-        if not terms:
-            return queryset
-        expression = " AND ".join(f"({fts_phrase(t.phrase)})" for t in terms)
-        return queryset.filter(id__in=_rows(expression))
+    def condition(self, term: Term) -> Q:
+        """The term occurs in the entry (in any one field: phrases do not span columns)."""
+        char = term.phrase.single_character
+        if char is not None:
+            return _rows(f'{{chars}} : "{char}"')
+        fields = "{title_tokens links_tokens body_tokens meta_tokens}"
+        return _rows(f"{fields} : {fts_phrase(term.phrase)}")
 
-    def excluding(self, queryset: QuerySet, terms: list[Term]) -> QuerySet:
-        if not terms:
-            return queryset
-        expression = " OR ".join(f"({fts_phrase(t.phrase)})" for t in terms)
-        return queryset.exclude(id__in=_rows(expression))
+    def score(self, term: Term, *, absent_in: list[int] | None = None):
+        """Title 8, link text 4, notes 2, a remark 1, people/meeting only 0 (see __init__).
 
-    def score(self, term: Term):
+        Each field is tested, so a deep-dive section that lacks the term (`absent_in`: matched
+        as part of its whole deep dive) scores 0 for it without special handling.
+        """
         p = fts_phrase(term.phrase)
         return Case(
-            When(Q(id__in=_rows(f"{{title_tokens}} : {p}")), then=Value(TITLE_SCORE)),
-            When(Q(id__in=_rows(f"{{links_tokens}} : {p}")), then=Value(LINKS_SCORE)),
-            When(~Q(id__in=_rows(f"{{body_tokens}} : {p}")), then=Value(0)),
+            When(_rows(f"{{title_tokens}} : {p}"), then=Value(TITLE_SCORE)),
+            When(_rows(f"{{links_tokens}} : {p}"), then=Value(LINKS_SCORE)),
+            When(~_rows(f"{{body_tokens}} : {p}"), then=Value(0)),
             When(Q(source="remark"), then=Value(REMARK_SCORE)),
             default=Value(NOTES_SCORE),
         )
+
+    @contextmanager
+    def planner_hints(self) -> Iterator[None]:
+        yield
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        yield  # begin_rebuild already loads without triggers
 
     def install(self, schema_editor) -> None:
         for sql in INSTALL:
@@ -120,13 +130,22 @@ class SqliteBackend:
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
             cursor.execute("ANALYZE search_entry")
 
+    def bulk_insert(self, rows: list[dict]) -> None:
+        columns = entry_columns()
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        values = [
+            [row[c].isoformat() if c == "meeting_date" else row.get(c, now) for c in columns]
+            for row in rows
+        ]
+        sql = f"INSERT INTO search_entry ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, values)
+
     def index_size(self) -> int:
         """Bytes of search_entry, its indexes and the FTS5 shadow tables (needs dbstat)."""
         with connection.cursor() as cursor:
             try:
-                cursor.execute(
-                    "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'search_%'"
-                )
+                cursor.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'search_%'")
                 return int(cursor.fetchone()[0] or 0)
             except Exception:  # dbstat is a compile-time option
                 return 0

@@ -4,52 +4,113 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+import apps.search.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('deepdives', '0001_initial'),
-        ('meetings', '0002_meeting_revision'),
-        ('topics', '0001_initial'),
+        ("deepdives", "0001_initial"),
+        ("meetings", "0002_meeting_revision"),
+        ("topics", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchEntry',
+            name="SearchEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('topic', 'トピック'), ('remark', 'コメント'), ('deepdive', 'メインTOPIC')], max_length=10)),
-                ('kind', models.CharField(max_length=10)),
-                ('meeting_date', models.DateField()),
-                ('year', models.PositiveSmallIntegerField()),
-                ('anchor', models.CharField(max_length=300)),
-                ('context', models.CharField(blank=True, max_length=300)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('url', models.URLField(blank=True, max_length=2000)),
-                ('url_key', models.CharField(blank=True, max_length=500)),
-                ('title', models.TextField(blank=True)),
-                ('links', models.TextField(blank=True)),
-                ('body', models.TextField(blank=True)),
-                ('meta', models.TextField(blank=True)),
-                ('title_tokens', models.TextField(blank=True)),
-                ('links_tokens', models.TextField(blank=True)),
-                ('body_tokens', models.TextField(blank=True)),
-                ('meta_tokens', models.TextField(blank=True)),
-                ('indexed_at', models.DateTimeField(auto_now=True)),
-                ('deep_dive', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='deepdives.deepdive')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='meetings.meeting')),
-                ('presenter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('remark', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='topics.remark')),
-                ('topic', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='topics.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("topic", "トピック"),
+                            ("remark", "コメント"),
+                            ("deepdive", "メインTOPIC"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("kind", models.CharField(max_length=10)),
+                ("meeting_date", models.DateField()),
+                ("year", models.PositiveSmallIntegerField()),
+                ("anchor", models.CharField(max_length=300)),
+                ("context", models.CharField(blank=True, max_length=300)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("url", models.URLField(blank=True, max_length=2000)),
+                ("url_key", models.CharField(blank=True, max_length=500)),
+                ("title", models.TextField(blank=True)),
+                ("links", models.TextField(blank=True)),
+                ("body", models.TextField(blank=True)),
+                ("meta", models.TextField(blank=True)),
+                ("title_tokens", apps.search.models.TokensField(blank=True)),
+                ("links_tokens", apps.search.models.TokensField(blank=True)),
+                ("body_tokens", apps.search.models.TokensField(blank=True)),
+                ("meta_tokens", apps.search.models.TokensField(blank=True)),
+                ("chars", apps.search.models.TokensField(blank=True)),
+                ("indexed_at", models.DateTimeField(auto_now=True)),
+                (
+                    "deep_dive",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="deepdives.deepdive",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="meetings.meeting",
+                    ),
+                ),
+                (
+                    "presenter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "remark",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="topics.remark",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="topics.topic",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '検索インデックス',
-                'verbose_name_plural': '検索インデックス',
-                'db_table': 'search_entry',
-                'indexes': [models.Index(fields=['-meeting_date', '-id'], name='search_entry_recent'), models.Index(fields=['url_key'], name='search_entry_url_key')],
+                "verbose_name": "検索インデックス",
+                "verbose_name_plural": "検索インデックス",
+                "db_table": "search_entry",
+                "indexes": [
+                    models.Index(fields=["-meeting_date", "-id"], name="search_entry_recent"),
+                    models.Index(fields=["url_key"], name="search_entry_url_key"),
+                ],
             },
         ),
     ]
