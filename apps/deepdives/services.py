@@ -9,6 +9,7 @@ from apps.core.versioning import lock_current
 from apps.links.services import enqueue_fetch_on_commit, link_for_pasted_url
 from apps.meetings.models import Meeting
 from apps.meetings.services import meeting_touch
+from apps.search.indexing import schedule_index
 
 from .models import DeepDive
 
@@ -24,6 +25,7 @@ def deep_dive_save(*, deep_dive: DeepDive) -> DeepDive:
             deep_dive.version += 1
         deep_dive.save()
         meeting_touch(meeting_id=deep_dive.meeting_id)
+        schedule_index(deep_dive)
         enqueue_fetch_on_commit(deep_dive.link)
     return deep_dive
 

@@ -93,7 +93,15 @@ def link_store_metadata(*, link: Link, metadata: Metadata, thumbnail_webp: bytes
     link.save()
     _fill_empty_titles(link)
     meetings_touch_for_link(link_id=link.pk)
+    _reindex_citations_on_commit(link.canonical_url)
     return link
+
+
+def _reindex_citations_on_commit(url: str) -> None:
+    """Paper titles, authors and abstracts are searchable too: re-index what cites the link."""
+    from apps.search.indexing import index_link
+
+    transaction.on_commit(lambda: index_link(url), robust=True)
 
 
 def _fill_empty_titles(link: Link) -> None:

@@ -21,9 +21,14 @@ from .models import Meeting, PresenterBlock
 def _save(meeting: Meeting) -> Meeting:
     meeting.guidance_html = render_markdown(meeting.guidance).html
     meeting.full_clean()
+    reindex = bool(meeting.pk)  # a new meeting has nothing in the index yet
     if meeting.pk:
         meeting.revision += 1  # the header and guidance are part of the cached board
     meeting.save()
+    if reindex:
+        from apps.search.indexing import schedule_index
+
+        schedule_index(meeting)  # its date and title are part of every hit
     return meeting
 
 

@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
 from html.parser import HTMLParser
@@ -30,6 +31,8 @@ from django.db.models import Q
 from apps.accounts.models import User
 from apps.core.markdown import render_markdown
 from apps.deepdives.models import DeepDive
+from apps.links.canonical import canonicalize
+from apps.links.models import Link
 from apps.meetings.models import Meeting
 from apps.topics.models import Remark, Topic
 
@@ -52,14 +55,48 @@ Row = dict[str, Any]
 # --------------------------------------------------------------------------------------------
 
 
-def link_text(url: str) -> str:
-    """The URL and, later, its fetched metadata (paper title, authors, abstract, site name,
-    repository description) as plain text, indexed in the "link metadata" field class.
+# During a rebuild, every fetched link's text at once (canonical URL → text), not one query
+# per topic.
+_preloaded_link_texts: ContextVar[dict[str, str] | None] = ContextVar("link_texts", default=None)
 
-    Until apps.links has a Link model this is the URL itself. When it does, append the Link's
-    text here and call :func:`index_link` when a fetch completes.
-    """
-    return url or ""
+
+def _link_metadata_text(link) -> str:
+    extra = link.extra or {}
+    parts = [
+        link.title,
+        " ".join(link.authors or []),
+        link.site_name,
+        link.description,
+        extra.get("full_name", ""),
+        extra.get("language", ""),
+        " ".join(extra.get("topics", []) or []),
+        " ".join(extra.get("categories", []) or []),
+        " ".join((extra.get("category_names") or {}).values()),
+    ]
+    return " ".join(p for p in parts if p)
+
+
+def preload_link_texts() -> dict[str, str]:
+    return {
+        link.canonical_url: _link_metadata_text(link)
+        for link in Link.objects.filter(status=Link.Status.OK)
+    }
+
+
+def link_text(url: str) -> str:
+    """The URL and its fetched metadata (paper title, authors, abstract, site name, repository
+    description, categories) as plain text, indexed in the "link metadata" field class."""
+    if not url:
+        return ""
+    try:
+        canonical = canonicalize(url).canonical_url
+    except ValueError:
+        return url
+    preloaded = _preloaded_link_texts.get()
+    if preloaded is not None:
+        return f"{url} {preloaded.get(canonical, '')}".strip()
+    link = Link.objects.filter(canonical_url=canonical, status=Link.Status.OK).first()
+    return f"{url} {_link_metadata_text(link)}".strip() if link else url
 
 
 # --------------------------------------------------------------------------------------------
@@ -434,6 +471,14 @@ def _batched(iterable: Iterable[Row], size: int) -> Iterator[list[Row]]:
 
 
 def _all_entries(stats: RebuildStats, chunk: int) -> Iterator[Row]:
+    token = _preloaded_link_texts.set(preload_link_texts())
+    try:
+        yield from _all_entries_loaded(stats, chunk)
+    finally:
+        _preloaded_link_texts.reset(token)
+
+
+def _all_entries_loaded(stats: RebuildStats, chunk: int) -> Iterator[Row]:
     # Plain rows instead of model instances with their related objects: at 100k topics,
     # building those objects would cost more than tokenizing the text.
     meetings = {m.pk: m for m in Meeting.objects.only("id", "date", "title")}

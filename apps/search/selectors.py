@@ -28,6 +28,7 @@ from .query import SearchQuery
 from .snippets import highlight, match_spans, snippet
 
 PER_PAGE = 20
+SNIPPET_WINDOW = 400  # characters examined for a snippet's highlights (it shows 160)
 FACET_PRESENTERS = 12
 
 
@@ -196,8 +197,12 @@ def _facets(query: SearchQuery, groups: list[dict]) -> tuple[int, dict[str, list
 def _hit(entry: SearchEntry, query: SearchQuery) -> Hit:
     phrases = [term.phrase for term in query.terms]
     # The snippet comes from the body, or from the link text when only that matched.
-    text, spans = entry.body, match_spans(entry.body, phrases)
-    if not spans and entry.links and (link_spans := match_spans(entry.links, phrases)):
+    text, spans = entry.body, match_spans(entry.body, phrases, window=SNIPPET_WINDOW)
+    if (
+        not spans
+        and entry.links
+        and (link_spans := match_spans(entry.links, phrases, window=SNIPPET_WINDOW))
+    ):
         text, spans = entry.links, link_spans
     return Hit(
         entry=entry,

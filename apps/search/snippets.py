@@ -50,20 +50,43 @@ def _offset_map(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(pieces), starts, ends
 
 
-def match_spans(text: str, phrases: list[Phrase]) -> list[tuple[int, int]]:
-    """Where any of the phrases occurs in `text`, as merged (start, end) offsets into `text`."""
+def _word_boundary(text: str, at: int, step: int, limit: int) -> int:
+    """Move `at` to the nearest place between tokens (tokens never span a separator)."""
+    for _ in range(limit):
+        if at <= 0 or at >= len(text) or not (text[at - 1].isalnum() and text[at].isalnum()):
+            return at
+        at += step
+    return at
+
+
+def match_spans(
+    text: str, phrases: list[Phrase], *, window: int | None = None
+) -> list[tuple[int, int]]:
+    """Where any of the phrases occurs in `text`, as merged (start, end) offsets into `text`.
+
+    `window`: only look within about that many characters from the first candidate (enough
+    for a snippet; a long deep-dive section is not tokenized whole for 160 characters).
+    """
     if not text or not phrases:
         return []
     normalized, starts, ends = _offset_map(text)
     # Cheap rejection: a phrase's first token is a substring of any text it occurs in.
-    phrases = [p for p in phrases if p.tokens[0] in normalized]
+    candidates = [(normalized.find(p.tokens[0]), p) for p in phrases]
+    phrases = [p for at, p in candidates if at >= 0]
     if not phrases:
         return []
-    tokens = tokenize_spans(normalized)
+    lo, hi = 0, len(normalized)
+    if window is not None:
+        first = min(at for at, _p in candidates if at >= 0)
+        lo = _word_boundary(normalized, max(0, first - 40), -1, 200)
+        hi = _word_boundary(normalized, min(len(normalized), first + window), 1, 200)
+    tokens = tokenize_spans(normalized[lo:hi])
     found = []
     for phrase in phrases:
         for start, end in phrase.spans(tokens):
-            found.append((starts[start], ends[end - 1]))
+            found.append((starts[lo + start], ends[lo + end - 1]))
+    if not found and (lo, hi) != (0, len(normalized)):
+        return match_spans(text, phrases)  # the first candidate was no match: look everywhere
     found.sort()
     merged: list[tuple[int, int]] = []
     for start, end in found:

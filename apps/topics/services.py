@@ -16,6 +16,7 @@ from apps.links.models import TopicLink
 from apps.links.services import enqueue_fetch_on_commit, link_for_pasted_url
 from apps.meetings.models import Meeting
 from apps.meetings.services import meeting_touch, presenter_block_for
+from apps.search.indexing import schedule_index
 
 from .kinds import infer_kind
 from .models import Remark, Topic
@@ -37,6 +38,7 @@ def topic_save(*, topic: Topic) -> Topic:
         topic.save()
         topic._stored_url = topic.url
         meeting_touch(meeting_id=topic.block.meeting_id)
+        schedule_index(topic)
         if url_changed:
             enqueue_fetch_on_commit(topic.link)
     return topic
@@ -111,6 +113,7 @@ def topic_delete(*, topic: Topic) -> Topic:
     topic.deleted_at = timezone.now()
     topic.save(update_fields=["deleted_at", "updated_at"])
     meeting_touch(meeting_id=topic.block.meeting_id)
+    schedule_index(topic)  # a deleted topic leaves the search index
     return topic
 
 
@@ -119,6 +122,7 @@ def topic_restore(*, topic: Topic) -> Topic:
     topic.deleted_at = None
     topic.save(update_fields=["deleted_at", "updated_at"])
     meeting_touch(meeting_id=topic.block.meeting_id)
+    schedule_index(topic)
     return topic
 
 
@@ -138,6 +142,7 @@ def remark_save(*, remark: Remark) -> Remark:
             remark.version += 1
         remark.save()
         meeting_touch(meeting_id=_remark_meeting_id(remark))
+        schedule_index(remark)
     return remark
 
 
@@ -180,4 +185,5 @@ def topic_move_to_meeting(*, topic: Topic, meeting: Meeting) -> Topic:
     topic.save(update_fields=["block", "position", "updated_at"])
     meeting_touch(meeting_id=source_meeting_id)
     meeting_touch(meeting_id=meeting.pk)
+    schedule_index(topic)  # its hits now point at the new meeting
     return topic
