@@ -13,6 +13,9 @@ from django.db import transaction
 from apps.accounts.models import User
 from apps.accounts.services import member_create
 from apps.deepdives.services import deep_dive_set
+from apps.links.metadata import Metadata
+from apps.links.models import Link
+from apps.links.services import link_store_metadata
 from apps.meetings.models import Meeting
 from apps.meetings.services import meeting_create, next_meeting_dates
 from apps.topics.services import remark_create, topic_create
@@ -194,6 +197,60 @@ LLM は状態を保持しないため、過去の対話から有用な情報を�
 ]
 
 
+# What the workers would fetch for the demo's links, so that the demo shows its cards even on
+# a machine without internet access (the demo's blog URLs are made up).
+def _paper(title, authors, category, names, published, abstract):
+    return Metadata(
+        title=title, authors=authors, site_name="arXiv", description=abstract, suggested_kind="paper",
+        published=published,
+        extra={"primary_category": category, "categories": list(names), "category_names": names,
+               "published": published},
+    )
+
+
+DEMO_CARDS = {
+    "https://arxiv.org/abs/1706.03762": _paper(
+        "Attention Is All You Need", ["Ashish Vaswani", "Noam Shazeer", "Niki Parmar", "Jakob Uszkoreit"],
+        "cs.CL", {"cs.CL": "Computation and Language", "cs.LG": "Machine Learning"}, "2017-06-12",
+        "The dominant sequence transduction models are based on complex recurrent or convolutional networks.",
+    ),
+    "https://arxiv.org/abs/2106.09685": _paper(
+        "LoRA: Low-Rank Adaptation of Large Language Models", ["Edward J. Hu", "Yelong Shen", "Phillip Wallis"],
+        "cs.CL", {"cs.CL": "Computation and Language", "cs.AI": "Artificial Intelligence"}, "2021-06-17",
+        "We propose Low-Rank Adaptation, which freezes the pre-trained model weights.",
+    ),
+    "https://arxiv.org/abs/2503.08026": _paper(
+        "In Prospect and Retrospect: Reflective Memory Management for Long-term Personalized Dialogue Agents",
+        ["Zhen Tan", "Jun Yan", "I-Hung Hsu"], "cs.CL", {"cs.CL": "Computation and Language"}, "2025-03-11",
+        "Large Language Models have made significant progress in open-ended dialogue.",
+    ),
+    "https://arxiv.org/abs/2501.12948": _paper(
+        "DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning", ["DeepSeek-AI"],
+        "cs.CL", {"cs.CL": "Computation and Language", "cs.LG": "Machine Learning"}, "2025-01-22",
+        "We introduce our first-generation reasoning models, DeepSeek-R1-Zero and DeepSeek-R1.",
+    ),
+    "https://github.com/bloomberg/memray": Metadata(
+        title="bloomberg/memray", site_name="GitHub", suggested_kind="oss",
+        description="Memray is a memory profiler for Python",
+        extra={"full_name": "bloomberg/memray", "stars": 14000, "forks": 420, "language": "Python", "license": "Apache-2.0"},
+    ),
+    "https://github.com/mlc-ai/xgrammar": Metadata(
+        title="mlc-ai/xgrammar", site_name="GitHub", suggested_kind="oss",
+        description="Fast, flexible and portable structured generation",
+        extra={"full_name": "mlc-ai/xgrammar", "stars": 1300, "forks": 90, "language": "C++", "license": "Apache-2.0"},
+    ),
+}
+
+
+def _fill_demo_cards() -> None:
+    for link in Link.objects.all():
+        metadata = DEMO_CARDS.get(link.canonical_url) or Metadata(
+            title=link.canonical_url.rsplit("/", 1)[-1].replace("-", " "),
+            site_name="example.com", description="デモ用の記事です。", suggested_kind="blog",
+        )
+        link_store_metadata(link=link, metadata=metadata, thumbnail_webp=None)
+
+
 def demo_members() -> dict[str, User]:
     members = {}
     for spec in MEMBERS:
@@ -236,4 +293,5 @@ def create_demo_data(*, today: dt.date, weekday: int) -> list[Meeting]:
                 meeting=meeting, presenter=members[handle], title=title, paper_url=paper_url, body=body
             )
             remark_create(author=members["sato"], deep_dive=deep_dive, body="実験設定の詳細をもう少し知りたい")
+    _fill_demo_cards()
     return meetings
