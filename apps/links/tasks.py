@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Max
 from django.utils import timezone
 
 from . import fetching, services
@@ -47,7 +49,8 @@ def fetch_link(self, link_id: int) -> str:
 
 
 ARXIV_BATCH_FLAG = "links:arxiv-batch-scheduled"
-ARXIV_GATHER_SECONDS = 1.0  # papers pasted within this moment go out in the same request
+ARXIV_GATHER_SECONDS = 1.0  # a batch goes out once no paper has arrived for this long
+ARXIV_GATHER_LIMIT = 15.0  # ... or when papers have kept arriving for this long
 
 
 def schedule_arxiv_batch() -> None:
@@ -60,8 +63,22 @@ def schedule_arxiv_batch() -> None:
         fetch_arxiv_batch.apply_async(countdown=ARXIV_GATHER_SECONDS)
 
 
+def _still_arriving(first_scheduled: float) -> bool:
+    """Papers are still being pasted (a long list saved one by one): wait for the rest."""
+    pending = Link.objects.filter(kind=Link.Kind.ARXIV, status=Link.Status.PENDING)
+    newest = pending.aggregate(newest=Max("created_at"))["newest"]
+    if newest is None or pending.count() >= fetching.ARXIV_BATCH:
+        return False
+    quiet_for = (timezone.now() - newest).total_seconds()
+    return quiet_for < ARXIV_GATHER_SECONDS and time.time() - first_scheduled < ARXIV_GATHER_LIMIT
+
+
 @shared_task(bind=True, max_retries=MAX_RETRIES, soft_time_limit=150, time_limit=180)
-def fetch_arxiv_batch(self) -> int:
+def fetch_arxiv_batch(self, first_scheduled: float | None = None) -> int:
+    first_scheduled = first_scheduled or time.time()
+    if _still_arriving(first_scheduled):
+        fetch_arxiv_batch.apply_async(kwargs={"first_scheduled": first_scheduled}, countdown=ARXIV_GATHER_SECONDS)
+        return 0
     # Papers pasted from now on need a batch of their own.
     cache.delete(ARXIV_BATCH_FLAG)
     try:

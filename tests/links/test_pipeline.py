@@ -278,3 +278,19 @@ def test_claiming_is_one_statement_and_skips_what_others_took():
     claimed = link_claim(link_ids=[link.pk for link in links])
 
     assert [link.pk for link in claimed] == [links[1].pk, links[2].pk]
+
+
+def test_batch_waits_while_papers_are_still_being_pasted(monkeypatch, local, httpserver):
+    import datetime as dt
+
+    serve_arxiv(httpserver, local)
+    requeued = []
+    monkeypatch.setattr(tasks.fetch_arxiv_batch, "apply_async", lambda **kwargs: requeued.append(kwargs))
+    topic = factories.topic(url="https://arxiv.org/abs/1706.03762", title="")
+
+    assert tasks.fetch_arxiv_batch.apply().result == 0  # the paper arrived a moment ago: wait
+    assert len(requeued) == 1
+    assert not [r for r, _ in httpserver.log if r.path == "/api/query"]
+
+    Link.objects.filter(pk=topic.link_id).update(created_at=Link.objects.get(pk=topic.link_id).created_at - dt.timedelta(seconds=5))
+    assert tasks.fetch_arxiv_batch.apply().result == 1  # quiet now: one request for everything
