@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+from .exceptions import VersionConflict
 
 
 class VersionedForm(forms.ModelForm):
@@ -28,3 +31,21 @@ class VersionedForm(forms.ModelForm):
         data = self.data.copy()
         data[self.add_prefix("version")] = str(version)
         self.data = data
+
+
+def save_versioned(form: VersionedForm, context: dict, save):
+    """Run `save(cleaned_data)` for a valid edit form; None when the form must be shown again.
+
+    A stale version leaves the user's input in the form, shows the newer saved object
+    (`context["conflict"]`) and arms the form so that saving again applies the user's text.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        return save(form.cleaned_data)
+    except VersionConflict as conflict:
+        form.with_version(conflict.current.version)
+        context["conflict"] = conflict.current
+    except ValidationError as exc:
+        form.add_error(None, exc)
+    return None

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import reswap, retarget
 
 from apps.accounts.permissions import can_edit_deep_dive
-from apps.core.exceptions import VersionConflict
+from apps.core.forms import save_versioned
 from apps.topics.views import changed
 
 from .forms import DeepDiveForm
@@ -45,28 +45,23 @@ def deep_dive_edit(request, deep_dive_id: int):
         return render(request, template, {"form": DeepDiveForm(instance=deep_dive), "deep_dive": deep_dive})
     form = DeepDiveForm(request.POST, instance=DeepDive(pk=deep_dive.pk, meeting=deep_dive.meeting))
     context = {"form": form, "deep_dive": deep_dive}
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            saved = deep_dive_update(
-                deep_dive=deep_dive,
-                expected_version=data["version"],
-                title=data["title"],
-                paper_url=data["paper_url"],
-                body=data["body"],
-            )
-        except VersionConflict as conflict:
-            form.with_version(conflict.current.version)
-            context["conflict"] = conflict.current
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            if not request.htmx:
-                messages.success(request, _("メインTOPICを保存しました。"))
-                return redirect(f"{saved.meeting.get_absolute_url()}#deep-dive")
-            fresh = _deep_dive(saved.pk)
-            response = render(request, SECTION, {"deep_dive": fresh, "meeting": fresh.meeting})
-            return changed(response, _("保存しました。"))
+    saved = save_versioned(
+        form,
+        context,
+        lambda data: deep_dive_update(
+            deep_dive=deep_dive,
+            expected_version=data["version"],
+            title=data["title"],
+            paper_url=data["paper_url"],
+            body=data["body"],
+        ),
+    )
+    if saved is not None:
+        if not request.htmx:
+            messages.success(request, _("メインTOPICを保存しました。"))
+            return redirect(f"{saved.meeting.get_absolute_url()}#deep-dive")
+        fresh = _deep_dive(saved.pk)
+        return changed(render(request, SECTION, {"deep_dive": fresh, "meeting": fresh.meeting}), _("保存しました。"))
     response = render(request, template, context, status=422)
     if request.htmx:
         retarget(response, "#deep-dive")

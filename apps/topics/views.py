@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from apps.accounts import permissions
-from apps.core.exceptions import VersionConflict
+from apps.core.forms import save_versioned
 from apps.deepdives.models import DeepDive
 from apps.links.selectors import attach_earlier_presentations
 from apps.meetings.models import Meeting, PresenterBlock
@@ -121,28 +121,24 @@ def topic_edit(request, topic_id: int):
         return render(request, template, {"form": TopicForm(instance=topic), "topic": topic})
     form = TopicForm(request.POST, instance=Topic(pk=topic.pk, block=topic.block))
     context = {"form": form, "topic": topic}
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            topic = services.topic_update(
-                topic=topic,
-                expected_version=data["version"],
-                kind=data["kind"],
-                title=data["title"],
-                url=data["url"],
-                notes=data["notes"],
-                extra_links=data["extra_links"],
-            )
-        except VersionConflict as conflict:
-            form.with_version(conflict.current.version)
-            context["conflict"] = conflict.current
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            if not request.htmx:
-                messages.success(request, _("トピックを保存しました。"))
-                return redirect(f"{topic.block.meeting.get_absolute_url()}#{topic.anchor}")
-            return changed(render(request, CARD, {"topic": _topic(topic.pk)}), _("保存しました。"))
+    saved = save_versioned(
+        form,
+        context,
+        lambda data: services.topic_update(
+            topic=topic,
+            expected_version=data["version"],
+            kind=data["kind"],
+            title=data["title"],
+            url=data["url"],
+            notes=data["notes"],
+            extra_links=data["extra_links"],
+        ),
+    )
+    if saved is not None:
+        if not request.htmx:
+            messages.success(request, _("トピックを保存しました。"))
+            return redirect(f"{saved.block.meeting.get_absolute_url()}#{saved.anchor}")
+        return changed(render(request, CARD, {"topic": _topic(saved.pk)}), _("保存しました。"))
     return _form_error(request, template, context, target=f"#{topic.anchor}")
 
 
@@ -246,20 +242,15 @@ def remark_edit(request, remark_id: int):
         return render(request, template, {"form": RemarkForm(instance=remark), "remark": remark})
     form = RemarkForm(request.POST, instance=Remark(pk=remark.pk))
     context = {"form": form, "remark": remark}
-    if form.is_valid():
-        try:
-            remark = services.remark_update(
-                remark=remark, expected_version=form.cleaned_data["version"], body=form.cleaned_data["body"]
-            )
-        except VersionConflict as conflict:
-            form.with_version(conflict.current.version)
-            context["conflict"] = conflict.current
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            if not request.htmx:
-                return redirect(remark_board_url(remark))
-            return changed(render(request, "topics/card.html#remark", {"remark": _remark(remark.pk)}), _("保存しました。"))
+    saved = save_versioned(
+        form,
+        context,
+        lambda data: services.remark_update(remark=remark, expected_version=data["version"], body=data["body"]),
+    )
+    if saved is not None:
+        if not request.htmx:
+            return redirect(remark_board_url(saved))
+        return changed(render(request, "topics/card.html#remark", {"remark": _remark(saved.pk)}), _("保存しました。"))
     return _form_error(request, template, context, target=f"#remark-{remark.pk}")
 
 
