@@ -41,3 +41,15 @@ def test_snippet_without_a_match_shows_the_start_and_collapses_whitespace():
 
 def test_plain_text_for_the_terminal():
     assert plain(snippet("<script>は実行", P("実行"))) == "<script>は【実行】"
+
+
+def test_a_long_text_is_only_examined_around_the_first_match():
+    text = "前置き。" * 500 + "ここで推薦の話。" + "あとがき。" * 500
+    html = snippet(text, P("推薦"), spans=None)
+    assert "<mark>推薦</mark>" in html
+    from apps.search.snippets import match_spans
+
+    assert match_spans(text, P("推薦"), window=100) == match_spans(text, P("推薦"))[:1]
+    # a first candidate that is no match (`rag` inside `storage`) falls back to the whole text
+    words = "storage " * 300 + "RAG"
+    assert match_spans(words, P("rag"), window=50) == [(len(words) - 3, len(words))]
