@@ -58,7 +58,7 @@ def agenda_for(meeting: Meeting) -> Agenda:
     from apps.topics.models import Topic
 
     defaults = default_minutes()
-    topics = Topic.objects.live().order_by("position", "pk")
+    topics = Topic.objects.live().select_related("link").order_by("position", "pk")
     blocks = (
         meeting.blocks.select_related("presenter")
         .prefetch_related(Prefetch("topics", queryset=topics))

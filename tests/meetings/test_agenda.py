@@ -243,3 +243,32 @@ def test_agenda_page_is_for_organizers(client, meeting, who):
 def test_agenda_on_a_meeting_that_does_not_exist_is_404(organizer_client):
     assert organizer_client.get(reverse("meetings:agenda", args=[dt.date(1999, 1, 1)])).status_code == 404
     assert organizer_client.post(reverse("meetings:agenda-status", args=[dt.date(1999, 1, 1)]), {"status": "locked"}).status_code == 404
+
+
+def test_agenda_page_query_count_does_not_grow_with_topics(organizer_client):
+    small = factories.meeting(date=dt.date(2025, 5, 2))
+    large = factories.meeting(date=dt.date(2025, 5, 9))
+    for target, count in ((small, 2), (large, 20)):
+        for i in range(count):
+            factories.topic(meeting=target, url=f"https://example.com/{target.pk}/{i}", title="")
+    organizer_client.get(url(small, "agenda"))  # the group settings row is created on first use
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        organizer_client.get(url(small, "agenda"))
+    with CaptureQueriesContext(connection) as many:
+        html = organizer_client.get(url(large, "agenda")).content.decode()
+
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert f"https://example.com/{large.pk}/19" in html  # an untitled topic shows its URL
+
+
+def test_board_sidebar_names_untitled_topics_by_their_url(member_client):
+    topic = factories.topic(url="https://example.com/untitled", title="")
+
+    html = member_client.get(topic.block.meeting.get_absolute_url()).content.decode()
+
+    sidebar = html[html.index('id="agenda"') : html.index("</aside>")]
+    assert "https://example.com/untitled" in sidebar
