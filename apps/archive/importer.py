@@ -36,6 +36,7 @@ from apps.deepdives.models import DeepDive
 from apps.deepdives.services import deep_dive_set
 from apps.meetings.models import Meeting
 from apps.meetings.services import meeting_create, meeting_update, touches_deferred
+from apps.search.indexing import index_deferred
 from apps.topics.models import Remark, Topic
 from apps.topics.services import remark_create, remark_save, topic_create, topic_save
 
@@ -132,7 +133,7 @@ def import_notes(
     if parsed.errors:
         return report
     try:
-        with transaction.atomic(), touches_deferred():
+        with transaction.atomic(), touches_deferred(), index_deferred():
             report.status = _MeetingImport(parsed, report).run()
             if dry_run:
                 transaction.set_rollback(True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
@@ -26,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from apps.accounts.models import User
 from apps.core.markdown import render_markdown
@@ -295,10 +295,34 @@ def _save(rows: list[Row]) -> None:
     SearchEntry.objects.bulk_create([SearchEntry(**row) for row in rows])
 
 
+_REMARKS = Prefetch("remarks", queryset=Remark.objects.select_related("author").order_by("pk"))
+
+
+def _remarks_of(target: Topic | DeepDive):
+    if "remarks" in getattr(target, "_prefetched_objects_cache", {}):
+        return target.remarks.all()  # index_meeting loaded them with _REMARKS
+    return target.remarks.select_related("author").order_by("pk")
+
+
+@contextmanager
+def _link_texts_of(urls: Iterable[str]) -> Iterator[None]:
+    """Load the metadata of these URLs' links in one query for the block (not one per topic)."""
+    canonical = set()
+    for url in filter(None, urls):
+        with suppress(ValueError):
+            canonical.add(canonicalize(url).canonical_url)
+    links = Link.objects.filter(canonical_url__in=canonical, status=Link.Status.OK)
+    token = _preloaded_link_texts.set({link.canonical_url: _link_metadata_text(link) for link in links})
+    try:
+        yield
+    finally:
+        _preloaded_link_texts.reset(token)
+
+
 def _topic_with_remarks(topic: Topic) -> list[Row]:
     meeting, presenter = topic.block.meeting, topic.block.presenter
     entries = [topic_entry(topic, meeting=meeting, presenter=presenter)]
-    for remark in topic.remarks.select_related("author").order_by("pk"):
+    for remark in _remarks_of(topic):
         entries.append(
             remark_entry(
                 remark, meeting=meeting, kind=topic.kind, context=topic.title, author=remark.author
@@ -310,7 +334,7 @@ def _topic_with_remarks(topic: Topic) -> list[Row]:
 def _deep_dive_with_remarks(deep_dive: DeepDive) -> list[Row]:
     meeting = deep_dive.meeting
     entries = deep_dive_entries(deep_dive, meeting=meeting, presenter=deep_dive.presenter)
-    for remark in deep_dive.remarks.select_related("author").order_by("pk"):
+    for remark in _remarks_of(deep_dive):
         entries.append(
             remark_entry(
                 remark,
@@ -384,20 +408,24 @@ def index_meeting(meeting_id: int) -> None:
     """Everything in a meeting (its date or title changed, or a presenter block moved)."""
     SearchEntry.objects.filter(meeting_id=meeting_id).delete()
     entries: list[Row] = []
-    topics = (
+    topics = list(
         Topic.objects.live()
         .filter(block__meeting_id=meeting_id)
         .select_related("block__meeting", "block__presenter")
+        .prefetch_related(_REMARKS)
     )
-    for topic in topics:
-        entries.extend(_topic_with_remarks(topic))
     deep_dive = (
         DeepDive.objects.select_related("meeting", "presenter")
+        .prefetch_related(_REMARKS)
         .filter(meeting_id=meeting_id)
         .first()
     )
-    if deep_dive is not None:
-        entries.extend(_deep_dive_with_remarks(deep_dive))
+    urls = [t.url for t in topics] + ([deep_dive.paper_url] if deep_dive else [])
+    with _link_texts_of(urls):
+        for topic in topics:
+            entries.extend(_topic_with_remarks(topic))
+        if deep_dive is not None:
+            entries.extend(_deep_dive_with_remarks(deep_dive))
     _save(entries)
 
 
@@ -437,12 +465,49 @@ _INDEXERS: dict[type, Callable[[int], None]] = {
 }
 
 
+# Inside index_deferred(): the meetings whose index entries are out of date.
+_deferred_meetings: ContextVar[set[int] | None] = ContextVar("deferred_index", default=None)
+
+
+def _meeting_id_of(obj) -> int | None:
+    if isinstance(obj, Meeting):
+        return obj.pk
+    if isinstance(obj, Topic):
+        return obj.block.meeting_id
+    if isinstance(obj, DeepDive):
+        return obj.meeting_id
+    if isinstance(obj, Remark):
+        return obj.topic.block.meeting_id if obj.topic_id else obj.deep_dive.meeting_id
+    return None  # a member: their meetings are not known without a query
+
+
+@contextmanager
+def index_deferred() -> Iterator[None]:
+    """Bulk writers (the importer): index each meeting they touch once, at commit, not per row.
+
+    Inside the block, schedule_index only notes the meeting; on a normal exit every noted
+    meeting is re-indexed whole when the transaction commits (nothing if it rolls back).
+    """
+    meetings: set[int] = set()
+    token = _deferred_meetings.set(meetings)
+    try:
+        yield
+    finally:
+        _deferred_meetings.reset(token)
+    for meeting_id in sorted(meetings):
+        transaction.on_commit(partial(index_meeting, meeting_id), robust=True)
+
+
 def schedule_index(obj: Topic | Remark | DeepDive | Meeting | User) -> None:
     """Re-index `obj` once the current transaction commits (at once outside a transaction).
 
     `robust`: the write has already succeeded when this runs; an indexing error is logged and
     `rebuild_search_index` repairs it, rather than turning a saved edit into an error page.
     """
+    deferred = _deferred_meetings.get()
+    if deferred is not None and (meeting_id := _meeting_id_of(obj)) is not None:
+        deferred.add(meeting_id)
+        return
     for model, indexer in _INDEXERS.items():
         if isinstance(obj, model):
             transaction.on_commit(partial(indexer, obj.pk), robust=True)
