@@ -362,6 +362,21 @@ def index_topic(topic_id: int) -> None:
 
 
 @transaction.atomic
+def index_topic_entry(topic_id: int) -> None:
+    """Only the topic's own entry: for an edit of its notes or URL, which its remarks' entries
+    do not repeat (they carry its kind and title); cheaper than index_topic on every save."""
+    SearchEntry.objects.filter(topic_id=topic_id, source=SearchEntry.Source.TOPIC).delete()
+    topic = (
+        Topic.objects.live()
+        .select_related("block__meeting", "block__presenter")
+        .filter(pk=topic_id)
+        .first()
+    )
+    if topic is not None:
+        _save([topic_entry(topic, meeting=topic.block.meeting, presenter=topic.block.presenter)])
+
+
+@transaction.atomic
 def index_remark(remark_id: int) -> None:
     SearchEntry.objects.filter(remark_id=remark_id).delete()
     remark = (
@@ -504,15 +519,23 @@ def schedule_index(obj: Topic | Remark | DeepDive | Meeting | User) -> None:
     `robust`: the write has already succeeded when this runs; an indexing error is logged and
     `rebuild_search_index` repairs it, rather than turning a saved edit into an error page.
     """
+    _on_commit(obj)
+
+
+def schedule_topic_entry_index(topic: Topic) -> None:
+    """Like schedule_index(topic), for a save that left the topic's kind and title as they were."""
+    _on_commit(topic, indexer=index_topic_entry)
+
+
+def _on_commit(obj, *, indexer: Callable[[int], None] | None = None) -> None:
     deferred = _deferred_meetings.get()
     if deferred is not None and (meeting_id := _meeting_id_of(obj)) is not None:
         deferred.add(meeting_id)
         return
-    for model, indexer in _INDEXERS.items():
-        if isinstance(obj, model):
-            transaction.on_commit(partial(indexer, obj.pk), robust=True)
-            return
-    raise TypeError(f"schedule_index does not know {type(obj).__name__}")
+    indexer = indexer or next((f for model, f in _INDEXERS.items() if isinstance(obj, model)), None)
+    if indexer is None:
+        raise TypeError(f"schedule_index does not know {type(obj).__name__}")
+    transaction.on_commit(partial(indexer, obj.pk), robust=True)
 
 
 # --------------------------------------------------------------------------------------------

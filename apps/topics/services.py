@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from apps.core.markdown import render_markdown
 from apps.core.versioning import lock_current
+from apps.links.canonical import canonicalize
 from apps.links.models import TopicLink
 from apps.links.services import enqueue_fetch_on_commit, link_for_pasted_url
 from apps.meetings.models import Meeting
 from apps.meetings.services import meeting_touch, presenter_block_for
-from apps.search.indexing import schedule_index
+from apps.search.indexing import schedule_index, schedule_topic_entry_index
 
 from .kinds import infer_kind
 from .models import Remark, Topic
@@ -24,8 +25,12 @@ from .models import Remark, Topic
 AUTO_KIND = "auto"
 
 
-def topic_save(*, topic: Topic) -> Topic:
-    """Render, validate and store a topic; every write of a topic ends here."""
+def topic_save(*, topic: Topic, remarks_follow: bool = True) -> Topic:
+    """Render, validate and store a topic; every write of a topic ends here.
+
+    `remarks_follow=False`: the kind and title are unchanged, so the search entries of the
+    topic's remarks (which repeat them) stay as they are and only its own entry is redone.
+    """
     topic.notes_html = render_markdown(topic.notes).html
     # The block and link are set by the services, never typed: no need to query them back.
     topic.full_clean(exclude=["block", "link"])
@@ -38,7 +43,10 @@ def topic_save(*, topic: Topic) -> Topic:
         topic.save()
         topic._stored_url = topic.url
         meeting_touch(meeting_id=topic.block.meeting_id)
-        schedule_index(topic)
+        if remarks_follow:
+            schedule_index(topic)
+        else:
+            schedule_topic_entry_index(topic)
         if url_changed:
             enqueue_fetch_on_commit(topic.link)
     return topic
@@ -83,11 +91,10 @@ def topic_update(
     extra_links: list[tuple[str, str]] | None = None,
 ) -> Topic:
     current = lock_current(Topic.objects.select_related("block"), topic.pk, expected_version)
-    current.kind = infer_kind(url) if kind == AUTO_KIND else kind
-    current.title = title
-    current.url = url
-    current.notes = notes
-    current = topic_save(topic=current)
+    kind = infer_kind(url) if kind == AUTO_KIND else kind
+    remarks_follow = (current.kind, current.title) != (kind, title)
+    current.kind, current.title, current.url, current.notes = kind, title, url, notes
+    current = topic_save(topic=current, remarks_follow=remarks_follow)
     if extra_links is not None:
         topic_set_extra_links(topic=current, extra_links=extra_links)
     return current
@@ -96,6 +103,8 @@ def topic_update(
 @transaction.atomic
 def topic_set_extra_links(*, topic: Topic, extra_links: list[tuple[str, str]]) -> None:
     """Replace the topic's extra links (code, slides…); each gets its own card data."""
+    if _extra_links_of(topic) == _canonical_extra_links(extra_links):
+        return  # the usual save: the links were not touched
     topic.extra_links.all().delete()
     position = 0
     for label, url in extra_links:
@@ -105,6 +114,26 @@ def topic_set_extra_links(*, topic: Topic, extra_links: list[tuple[str, str]]) -
         position += 1
         TopicLink.objects.create(topic=topic, link=link, label=label, position=position)
         enqueue_fetch_on_commit(link)
+
+
+def _extra_links_of(topic: Topic) -> list[tuple[str, str]]:
+    return [
+        (extra.label, extra.link.canonical_url)
+        for extra in topic.extra_links.select_related("link").order_by("position")
+    ]
+
+
+def _canonical_extra_links(extra_links: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
+    """The links as they would be stored, or None when one of them is new to the board."""
+    stored = []
+    for label, url in extra_links:
+        try:
+            canonical = canonicalize(url).canonical_url
+        except ValueError:
+            return None  # not a link we store: let the full replacement decide
+        if canonical not in {c for _, c in stored}:
+            stored.append((label, canonical))
+    return stored
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from apps.accounts import permissions
 from apps.core.forms import save_versioned
 from apps.deepdives.models import DeepDive
+from apps.links.models import TopicLink
 from apps.links.selectors import attach_earlier_presentations
 from apps.meetings.models import Meeting, PresenterBlock
 from apps.meetings.views import render_board
@@ -114,7 +115,7 @@ def topic_card(request, topic_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def topic_edit(request, topic_id: int):
-    topic = _topic(topic_id, for_card=request.method == "GET")
+    topic = _topic(topic_id)
     _require(permissions.can_edit_topic(request.user, topic))
     template = "topics/card.html#topic-edit-form" if request.htmx else "topics/topic_form_page.html"
     if request.method == "GET":
@@ -138,8 +139,21 @@ def topic_edit(request, topic_id: int):
         if not request.htmx:
             messages.success(request, _("トピックを保存しました。"))
             return redirect(f"{saved.block.meeting.get_absolute_url()}#{saved.anchor}")
-        return changed(render(request, CARD, {"topic": _topic(saved.pk)}), _("保存しました。"))
+        return changed(render(request, CARD, {"topic": _card_after_save(topic, saved)}), _("保存しました。"))
     return _form_error(request, template, context, target=f"#{topic.anchor}")
+
+
+def _card_after_save(card: Topic, saved: Topic) -> Topic:
+    """The card loaded before the save, brought up to date without reading the topic again:
+    a save changes the topic's own fields, and its link or extra links only sometimes."""
+    for field in ("kind", "title", "url", "notes", "notes_html", "version", "updated_at"):
+        setattr(card, field, getattr(saved, field))
+    if card.link_id != saved.link_id:
+        card.link = saved.link
+        attach_earlier_presentations([card], before=card.block.meeting.date)
+    card._prefetched_objects_cache.pop("extra_links", None)  # the form may have changed them
+    prefetch_related_objects([card], Prefetch("extra_links", queryset=TopicLink.objects.select_related("link")))
+    return card
 
 
 @login_required
