@@ -5,6 +5,10 @@ beside a full render of the same board, on the benchmark meeting of bench/board.
 
 The full board is measured cold (its cached body cleared first): that is what a save would
 cost if it re-rendered the page. Goal: the partial at most a tenth of the page's bytes and time.
+
+Two more figures from the same run show the floor under any save of this topic: a signed-in
+request to a view that does nothing (sessions, auth, CSRF and the other middleware), and the
+Markdown rendering plus bleach sanitizing of the saved notes, which a save must do to show them.
 """
 
 from __future__ import annotations
@@ -29,11 +33,13 @@ def main() -> None:
     args = add_database_arguments(parser).parse_args()
 
     with throwaway_database(args, label="bench_inline") as vendor:
+        import board
         from board import build_meeting
         from django.core.cache import cache
         from django.test import Client, override_settings
         from django.urls import reverse
 
+        from apps.core.markdown import render_markdown
         from apps.topics.models import Topic
 
         meeting, _viewer, _shape = build_meeting(args.seed)
@@ -43,9 +49,11 @@ def main() -> None:
         board_url = meeting.get_absolute_url()
         save_url = reverse("topics:edit", args=[topic.pk])
 
-        with override_settings(DEBUG=False):
+        baseline = board.install_baseline()
+        with override_settings(DEBUG=False, ROOT_URLCONF=board.__name__):
             save_times, save_bytes = [], 0
             board_times, board_bytes = [], 0
+            nothing_times, render_times = [], []
             for i in range(args.iterations):
                 topic.refresh_from_db()
                 data = {
@@ -68,7 +76,19 @@ def main() -> None:
                 assert response.status_code == 200
                 board_bytes = len(response.content)
 
+                start = time.perf_counter()
+                response = client.get(board.TRIVIAL_PATH)
+                nothing_times.append(time.perf_counter() - start)
+                assert response.status_code == 200
+
+                start = time.perf_counter()
+                render_markdown(data["notes"])
+                render_times.append(time.perf_counter() - start)
+
+        baseline["body"] = b""
         save_ms, board_ms = statistics.median(save_times) * 1000, statistics.median(board_times) * 1000
+        nothing_ms = statistics.median(nothing_times) * 1000
+        render_ms = statistics.median(render_times) * 1000
         print(f"database {vendor}; {args.iterations} saves of one topic, each beside a cold board render")
         print(f"{'request':<22} {'median':>9} {'bytes':>10}")
         print(f"{'inline save (partial)':<22} {save_ms:>7.1f} ms {save_bytes:>10,}")
@@ -77,6 +97,10 @@ def main() -> None:
         print(f"ratio    time {time_ratio:.3f}  bytes {byte_ratio:.3f}  (partial / page)")
         ok = time_ratio <= GOAL and byte_ratio <= GOAL
         print(f"goal     partial ≤ {GOAL:g} of the page in time and bytes: {'yes' if ok else 'no'}")
+        print("floor under any save of this topic (same run):")
+        print(f"  signed-in request to a view that does nothing {nothing_ms:>6.1f} ms  {nothing_ms / board_ms:.3f} of the page")
+        print(f"  Markdown + bleach of the notes ({len(data['notes']):,} chars)  {render_ms:>6.1f} ms  {render_ms / board_ms:.3f} of the page")
+        print(f"  together                                       {nothing_ms + render_ms:>6.1f} ms  {(nothing_ms + render_ms) / board_ms:.3f} of the page")
 
 
 if __name__ == "__main__":
