@@ -20,3 +20,11 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("勉強会"), {"fields": ("display_name", "handle", "is_organizer")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"display_name", "handle"} & set(form.changed_data):
+            # Search finds topics and remarks by their presenter's name and handle.
+            from apps.search.indexing import schedule_index
+
+            schedule_index(obj)

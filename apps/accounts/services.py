@@ -31,3 +31,18 @@ def member_create(
     user.full_clean()
     user.save()
     return user
+
+
+@transaction.atomic
+def member_rename(*, member: User, display_name: str) -> User:
+    """Change how a member is shown; their topics and remarks are found under the new name."""
+    from apps.search.indexing import schedule_index  # search builds on accounts, not the reverse
+
+    display_name = display_name.strip()
+    if display_name == member.display_name:
+        return member
+    member.display_name = display_name
+    member.full_clean(validate_unique=False, validate_constraints=False)
+    member.save(update_fields=["display_name"])
+    schedule_index(member)
+    return member
