@@ -13,4 +13,6 @@ urlpatterns = [
     path("archive/members/<str:handle>/", views.member, name="member"),
     path("archive/kinds/<str:kind>/", views.kind, name="kind"),
     path("archive/links/", views.link, name="link"),
+    path("archive/categories/", views.categories, name="categories"),
+    path("archive/categories/<str:code>/", views.category, name="category"),
 ]

@@ -8,7 +8,7 @@ otherwise, so everything works without JavaScript too.
 from __future__ import annotations
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
@@ -83,3 +83,19 @@ def link(request):
         "arxiv_id": key.removeprefix("arxiv:") if key.startswith("arxiv:") else "",
     }
     return render(request, "archive_browse/link.html", context)
+
+
+def categories(request):
+    return render(
+        request, "archive_browse/categories.html", {"categories": browse.arxiv_categories()}
+    )
+
+
+def category(request, code: str):
+    archive = browse.category_archive(code, page=request.GET.get("page"))
+    if archive is None:
+        spelling = browse.category_spelling(code)
+        if spelling is not None:
+            return redirect("search:category", code=spelling, permanent=True)
+        raise Http404(_("そのようなarXivカテゴリはありません。"))
+    return render(request, "archive_browse/category.html", {"archive": archive})
