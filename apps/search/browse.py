@@ -21,6 +21,7 @@ from django.db.models.functions import ExtractYear
 
 from apps.accounts.models import User
 from apps.deepdives.models import DeepDive
+from apps.links.canonical import canonicalize
 from apps.links.categories import CATEGORY_NAMES, category_name
 from apps.links.models import Link, TopicLink
 from apps.meetings.models import Meeting, PresenterBlock
@@ -125,6 +126,15 @@ def entries_for_link(key: str) -> list[SearchEntry]:
         .select_related("presenter")
         .order_by("-meeting_date", "-id")
     )
+
+
+def link_card_of(url: str) -> Link | None:
+    """The source card for the paper page: the board's Link for this URL, if it was ever pasted."""
+    try:
+        canonical = canonicalize(url).canonical_url
+    except ValueError:
+        return None
+    return Link.objects.filter(canonical_url=canonical).first()
 
 
 def remark_counts(entries: list[SearchEntry]) -> dict[int, int]:

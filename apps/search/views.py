@@ -80,6 +80,7 @@ def link(request):
         "key": key,
         "entries": entries,
         "remark_counts": browse.remark_counts(entries),
+        "link": browse.link_card_of(url) if key else None,
         "arxiv_id": key.removeprefix("arxiv:") if key.startswith("arxiv:") else "",
     }
     return render(request, "archive_browse/link.html", context)

@@ -8,6 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from apps.links import services as link_services
+from apps.links.categories import category_names
+from apps.links.metadata import Metadata
 from apps.search import indexing
 from apps.topics.models import Topic
 from tests import factories
@@ -73,6 +76,23 @@ def test_link_page_gathers_every_meeting_that_discussed_the_same_paper(member_cl
     assert html.index(f"#topic-{again.pk}") < html.index(f"#topic-{t4.pk}")
     assert "2回話題になりました" in html
     assert "コメント1件" in html  # R4 on T4
+
+
+def test_link_page_shows_the_fetched_card_of_the_paper(member_client, corpus):
+    topic = factories.topic(url="https://arxiv.org/abs/1706.03762", title="Transformer 原論文")
+    metadata = Metadata(
+        title="Attention Is All You Need",
+        authors=["Ashish Vaswani", "Noam Shazeer"],
+        extra={"categories": ["cs.CL", "cs.LG"], "category_names": category_names(["cs.CL", "cs.LG"])},
+    )
+    link_services.link_store_metadata(link=topic.link, metadata=metadata, thumbnail_webp=None)
+    indexing.index_topic(topic.pk)  # this test's transaction never commits
+
+    html = member_client.get("/archive/links/", {"url": "https://arxiv.org/pdf/1706.03762v7"}).content.decode()
+
+    assert "Attention Is All You Need" in html and "Ashish Vaswani" in html
+    assert 'href="/archive/categories/cs.CL/"' in html
+    assert f"#topic-{topic.pk}" in html
 
 
 def test_link_page_for_a_deep_dive_paper_and_for_nothing(member_client, corpus):
