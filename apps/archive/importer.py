@@ -34,6 +34,7 @@ from apps.accounts.models import User
 from apps.accounts.services import member_create
 from apps.deepdives.models import DeepDive
 from apps.deepdives.services import deep_dive_set
+from apps.links.paper_matches import paper_matches_queue_for_meeting
 from apps.meetings.models import Meeting
 from apps.meetings.services import meeting_create, meeting_update, touches_deferred
 from apps.search.indexing import index_deferred
@@ -156,6 +157,9 @@ def import_notes(
         )
     if not report.ok:
         report.changes = []  # rolled back: nothing of it happened
+    elif not dry_run:
+        # The export lost the papers' URLs: search arXiv by title, once the meeting is saved.
+        paper_matches_queue_for_meeting(date=parsed.date)
     report.problems.sort(key=lambda p: p.line or 0)
     return report
 

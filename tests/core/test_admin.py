@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from apps.links.models import Link, TopicLink
+from apps.links.models import Link, PaperMatch, TopicLink
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +18,11 @@ def admin_client_with_data(admin_client):
     factories.deep_dive(meeting=meeting)
     code = Link.objects.create(canonical_url="https://github.com/bloomberg/memray", kind="github", key="bloomberg/memray")
     TopicLink.objects.create(topic=topic, link=code, label="code")
+    paper = factories.topic(meeting=meeting, kind="paper", title="Attention Is All You Need")
+    PaperMatch.objects.create(
+        topic=paper, status=PaperMatch.Status.SUGGESTED, title=paper.title,
+        suggestions=[{"arxiv_id": "1706.03762", "title": "Attention Is All You Need", "authors": [], "year": 2017}],
+    )
     return admin_client
 
 
