@@ -14,10 +14,13 @@ from apps.accounts.models import User
 from apps.accounts.services import member_create
 from apps.deepdives.services import deep_dive_set
 from apps.links.metadata import Metadata
-from apps.links.models import Link
+from apps.links.models import Link, PaperMatch
+from apps.links.paper_matches import paper_match_claim, paper_match_suggest, paper_matches_queue
+from apps.links.resolvers.arxiv_search import Candidate
 from apps.links.services import link_store_metadata
 from apps.meetings.models import Meeting
 from apps.meetings.services import meeting_create, next_meeting_dates
+from apps.topics.models import Topic
 from apps.topics.services import remark_create, topic_create
 
 DEMO_PASSWORD = "benkyokai"  # noqa: S105 - printed on screen for the local demo only
@@ -294,4 +297,41 @@ def create_demo_data(*, today: dt.date, weekday: int) -> list[Meeting]:
             )
             remark_create(author=members["sato"], deep_dive=deep_dive, body="実験設定の詳細をもう少し知りたい")
     _fill_demo_cards()
+    _imported_paper_to_confirm(meetings[0], members["haru"])
     return meetings
+
+
+# As an import leaves it: a paper named without its URL, with the title search's suggestions
+# (offline, as the cards are) waiting for an organizer on /notes/papers/.
+IMPORTED_PAPER = "Reflective Memory Management for Long-term Dialogue Agents"
+IMPORTED_PAPER_SUGGESTIONS = [
+    Candidate(
+        arxiv_id="2503.08026",
+        title="In Prospect and Retrospect: Reflective Memory Management for Long-term Personalized Dialogue Agents",
+        authors=("Zhen Tan", "Jun Yan", "I-Hung Hsu"),
+        more_authors=9,
+        year=2025,
+    ),
+    Candidate(
+        arxiv_id="2308.15022",
+        title="Recursively Summarizing Enables Long-Term Dialogue Memory in Large Language Models",
+        authors=("Qingyue Wang", "Liang Ding", "Yanan Cao"),
+        more_authors=3,
+        year=2023,
+    ),
+]
+
+
+def _imported_paper_to_confirm(meeting: Meeting, presenter: User) -> None:
+    topic = topic_create(
+        meeting=meeting,
+        presenter=presenter,
+        kind=Topic.Kind.PAPER,
+        title=IMPORTED_PAPER,
+        notes="- 記憶を前向き・後ろ向きの両方向から整理する\n- 取り込んだ古いメモなのでURLが抜けている",
+    )
+    paper_matches_queue(topics=Topic.objects.filter(pk=topic.pk), start=False)
+    (match,) = paper_match_claim(match_ids=list(PaperMatch.objects.filter(topic=topic).values_list("pk", flat=True)))
+    paper_match_suggest(
+        match=match, title=IMPORTED_PAPER, suggestions=[c.as_dict() for c in IMPORTED_PAPER_SUGGESTIONS]
+    )
