@@ -19,7 +19,8 @@ def deep_dive_save(*, deep_dive: DeepDive) -> DeepDive:
     deep_dive.body_html = rendered.html
     deep_dive.toc_html = rendered.toc_html
     deep_dive.full_clean(exclude=["meeting", "presenter", "link"])
-    with transaction.atomic():
+    # No savepoint of its own: the callers' transaction (or this one) is all or nothing anyway.
+    with transaction.atomic(savepoint=False):
         deep_dive.link = link_for_pasted_url(deep_dive.paper_url)
         if deep_dive.pk:
             deep_dive.version += 1

@@ -34,7 +34,8 @@ def topic_save(*, topic: Topic, remarks_follow: bool = True) -> Topic:
     topic.notes_html = render_markdown(topic.notes).html
     # The block and link are set by the services, never typed: no need to query them back.
     topic.full_clean(exclude=["block", "link"])
-    with transaction.atomic():
+    # No savepoint of its own: the callers' transaction (or this one) is all or nothing anyway.
+    with transaction.atomic(savepoint=False):
         url_changed = topic.url_changed
         if url_changed:
             topic.link = link_for_pasted_url(topic.url)
@@ -166,7 +167,8 @@ def remark_save(*, remark: Remark) -> Remark:
     remark.body_html = render_markdown(remark.body).html
     # Author and target are set by the services; the body is what a member typed.
     remark.full_clean(exclude=["author", "topic", "deep_dive"], validate_constraints=False)
-    with transaction.atomic():
+    # No savepoint of its own: the callers' transaction (or this one) is all or nothing anyway.
+    with transaction.atomic(savepoint=False):
         if remark.pk:
             remark.version += 1
         remark.save()
