@@ -38,7 +38,7 @@ from apps.topics.models import Remark, Topic
 
 from .backends import get_backend
 from .models import SearchEntry
-from .tokenizer import cjk_characters, field_tokens
+from .tokenizer import field_token_list, lookup_tokens
 from .urlkeys import url_key
 
 logger = logging.getLogger(__name__)
@@ -130,6 +130,7 @@ def _entry(
     deep_dive_id: int | None = None,
 ) -> Row:
     meta = f"{presenter.display_name}\n{presenter.handle}\n{_meeting_text(meeting)}"
+    fields = [field_token_list(text) for text in (title, links, body, meta)]  # tokenized once
     return dict(
         source=source,
         meeting_id=meeting.pk,
@@ -146,11 +147,11 @@ def _entry(
         links=links,
         body=body,
         meta=meta,
-        title_tokens=field_tokens(title),
-        links_tokens=field_tokens(links),
-        body_tokens=field_tokens(body),
-        meta_tokens=field_tokens(meta),
-        chars=cjk_characters(title, links, body, meta),
+        title_tokens=" ".join(fields[0]),
+        links_tokens=" ".join(fields[1]),
+        body_tokens=" ".join(fields[2]),
+        meta_tokens=" ".join(fields[3]),
+        chars=lookup_tokens(fields),
         topic_id=topic_id,
         remark_id=remark_id,
         deep_dive_id=deep_dive_id,

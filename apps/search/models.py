@@ -7,7 +7,7 @@ that rank differently: title > link metadata > notes/body > meta (people, meetin
 
 The rows are derived data: apps.search.indexing writes them, `rebuild_search_index` recreates
 them. The token columns are tsvectors with GIN indexes on PostgreSQL and text read by an FTS5
-table (kept in sync by triggers) on SQLite; see migrations/0002 and apps/search/backends/.
+table (kept in sync by triggers) on SQLite; see migrations/0002, 0003 and apps/search/backends/.
 """
 
 from __future__ import annotations
@@ -30,8 +30,20 @@ class TokensField(models.TextField):
 
     def get_placeholder(self, value, compiler, connection):
         if connection.vendor == "postgresql":
-            return "to_tsvector('simple'::regconfig, %s)"
+            from .backends.postgres import to_tsvector
+
+            return to_tsvector(self.column)
         return "%s"
+
+
+class SearchEntryQuerySet(models.QuerySet):
+    def shown(self) -> SearchEntryQuerySet:
+        """Entries as a hit shows them: what the page and the snippet read, with the presenter's
+        name (not the token columns, which the database would turn back into text)."""
+        return self.select_related("presenter").only(
+            "source", "kind", "meeting_date", "anchor", "context", "url",
+            "title", "links", "body", "presenter__handle", "presenter__display_name",
+        )  # fmt: skip
 
 
 class SearchEntry(models.Model):
@@ -76,11 +88,16 @@ class SearchEntry(models.Model):
     links_tokens = TokensField(blank=True)
     body_tokens = TokensField(blank=True)
     meta_tokens = TokensField(blank=True)
-    # The distinct CJK characters of all four fields: a one-character query (`学`) is an exact
-    # lookup here instead of a prefix search over every bigram that starts with it.
+    # Lookup tokens (apps.search.tokenizer.lookup_tokens): the distinct CJK characters of all
+    # four fields, so a one-character query (`学`) is an exact lookup instead of a prefix search
+    # over every bigram that starts with it, and the script joins (`LLMの` → `llmの`), which
+    # narrow down where a mixed phrase can occur. Never matched as phrases: PostgreSQL keeps no
+    # positions for them (apps.search.backends.postgres.STRIPPED).
     chars = TokensField(blank=True)
 
     indexed_at = models.DateTimeField(auto_now=True)
+
+    objects = SearchEntryQuerySet.as_manager()
 
     class Meta:
         db_table = "search_entry"
@@ -89,6 +106,9 @@ class SearchEntry(models.Model):
         indexes = [
             models.Index(fields=["-meeting_date", "-id"], name="search_entry_recent"),
             models.Index(fields=["url_key"], name="search_entry_url_key"),
+            # `kind:` and `in:` narrow the full-text matches before any row is read.
+            models.Index(fields=["kind"], name="search_entry_kind"),
+            models.Index(fields=["source"], name="search_entry_source"),
         ]
 
     def __str__(self) -> str:

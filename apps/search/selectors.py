@@ -1,9 +1,19 @@
 """Reads for search: one parsed query in, a page of ranked hits with facets out.
 
-A search costs a fixed number of queries whatever the archive's size: one pass over the matches
-for the total, the facets and the page's ids; one for the page's entries; one for the facet's
-member names; and, only when needed, one to check `by:` handles and one for deep dives that
-hold several terms in different sections.
+A search costs a fixed number of queries whatever the archive's size. First a sample (the
+matches among one entry in 128, or in 16 when that says too little; apps.search.backends)
+estimates how many there are:
+
+- up to EXACT_UP_TO matches, one pass over them gives the exact total, the exact facets and the
+  page's ids;
+- beyond that, the total and the facets are the sample's figures scaled up and shown as
+  approximate ("約12,000件"), and the page comes from apps.search.ranking without visiting
+  every match. The hits and their order are the same as an exact pass would give, and paging
+  goes on while there are hits, so every match can still be reached.
+
+Then one query for the page's entries and one for the facet's member names; and, only when
+needed, one to check `by:` handles and one for deep dives that hold several terms in different
+sections.
 """
 
 from __future__ import annotations
@@ -11,28 +21,44 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import reduce
-from operator import add, and_, or_
+from operator import add
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Q, QuerySet, Value
+from django.db.models import QuerySet, Value
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.topics.models import Topic
 
-from .backends import get_backend
+from . import counting, ranking
+from .backends import DENSE, SPARSE, get_backend, score
 from .models import SearchEntry
 from .query import SearchQuery
 from .snippets import highlight, match_spans, snippet
 
 PER_PAGE = 20
-SNIPPET_WINDOW = 400  # characters examined for a snippet's highlights (it shows 160)
+SNIPPET_WINDOW = 240  # characters examined for a snippet's highlights (it shows 160)
 FACET_PRESENTERS = 12
+# Up to this many matches (as the sample estimates them) the total and facets are exact: small
+# results are where people count, and one pass over them stays within a few tens of ms (a
+# phrase is checked on every row the index finds, in the notes' vector read from TOAST).
+EXACT_UP_TO = 5_000
+# Matches in the sparse sample that make its figures good enough (±5% on the total).
+SPARSE_ENOUGH = 400
 
 
-def _filtered(entries: QuerySet[SearchEntry], query: SearchQuery) -> QuerySet[SearchEntry]:
+def presenter_ids(handles: list[str]) -> dict[str, int]:
+    """The members behind `by:` handles, as ids: the filter is then an index lookup."""
+    return dict(User.objects.filter(handle__in=handles).values_list("handle", "pk"))
+
+
+def _filtered(
+    entries: QuerySet[SearchEntry], query: SearchQuery, people: dict[str, int]
+) -> QuerySet[SearchEntry]:
     if query.kinds:
         entries = entries.filter(kind__in=query.kinds)
     if query.not_kinds:
@@ -42,9 +68,11 @@ def _filtered(entries: QuerySet[SearchEntry], query: SearchQuery) -> QuerySet[Se
     if query.not_sources:
         entries = entries.exclude(source__in=query.not_sources)
     if query.handles:
-        entries = entries.filter(presenter__handle__in=query.handles)
+        entries = entries.filter(presenter_id__in=[people[h] for h in query.handles if h in people])
     if query.not_handles:
-        entries = entries.exclude(presenter__handle__in=query.not_handles)
+        entries = entries.exclude(
+            presenter_id__in=[people[h] for h in query.not_handles if h in people]
+        )
     if query.urls:
         entries = entries.filter(url_key__in=query.urls)
     if query.after:
@@ -54,52 +82,112 @@ def _filtered(entries: QuerySet[SearchEntry], query: SearchQuery) -> QuerySet[Se
     return entries
 
 
-def sections_of_whole_deep_dives(query: SearchQuery) -> list[int]:
+@dataclass(frozen=True)
+class WholeDeepDives:
+    """Deep-dive sections that match as parts of their whole deep dive (several terms)."""
+
+    ids: list[int]
+    terms_in: dict[int, set[int]]  # section id → the indexes of the terms it holds itself
+
+    def lacking(self, term: int) -> list[int]:
+        """The sections that do not hold this term (it scores 0 there)."""
+        return [pk for pk in self.ids if term not in self.terms_in[pk]]
+
+
+def sections_of_whole_deep_dives(query: SearchQuery) -> WholeDeepDives:
     """Deep-dive sections that hold some of the terms, in deep dives that hold them all.
 
-    One query, run only for several terms. Returning the sections' ids (a few at most per
-    deep dive) keeps the main query a union of index lookups on every database.
+    One query, run only for several terms: each term's matching sections (through indexes
+    over deep-dive sections only), grouped by deep dive in the database. Returning the
+    sections' ids (a few at most per deep dive) keeps the main query a union of index lookups
+    on every database; which terms each holds spares testing them again for its score.
     """
     backend = get_backend()
-    conditions = [backend.condition(term) for term in query.terms]
     sections = SearchEntry.objects.filter(
         source=SearchEntry.Source.DEEP_DIVE, deep_dive_id__isnull=False
+    ).order_by()
+    per_term = [
+        sections.filter(backend.condition(term))
+        .annotate(term=Value(i))
+        .values_list("term", "id", "deep_dive_id")
+        for i, term in enumerate(query.terms)
+    ]
+    terms_in: dict[int, set[int]] = {}
+    try:
+        found_sql, params = per_term[0].union(*per_term[1:], all=True).query.sql_with_params()
+    except EmptyResultSet:
+        return WholeDeepDives([], terms_in)
+    sql = (
+        f"WITH found AS ({found_sql}) SELECT id, term FROM found WHERE deep_dive_id IN "  # noqa: S608 - Django's SQL
+        "(SELECT deep_dive_id FROM found GROUP BY deep_dive_id HAVING COUNT(DISTINCT term) = %s)"
     )
-    found = sections.filter(reduce(or_, conditions))
-    for condition in conditions:
-        found = found.filter(deep_dive_id__in=sections.filter(condition).values("deep_dive_id"))
-    return list(found.values_list("id", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, len(query.terms)])
+        for pk, term in cursor.fetchall():
+            terms_in.setdefault(pk, set()).add(term)
+    return WholeDeepDives(sorted(terms_in), terms_in)
 
 
 def matching_entries(
-    query: SearchQuery, *, sections: list[int] | None = None
+    query: SearchQuery,
+    *,
+    sections: WholeDeepDives | None = None,
+    people: dict[str, int] | None = None,
+    few: bool = False,
 ) -> QuerySet[SearchEntry]:
     """Every index entry the query selects, unordered.
 
     `sections` (from :func:`sections_of_whole_deep_dives`) also match: with several terms a
-    deep dive counts as one document, its sections are only where a hit lands.
+    deep dive counts as one document, its sections are only where a hit lands. `people`: the
+    `by:` handles' ids (:func:`presenter_ids`), if the caller has them already. `few`: the
+    caller reads only a few of the matches (a sample), which changes how excluded terms are
+    best tested.
     """
     backend = get_backend()
-    entries = SearchEntry.objects.all()
-    conditions = [backend.condition(term) for term in query.terms]
-    if conditions:
-        every = reduce(and_, conditions)
-        if sections:
-            every |= Q(id__in=sections)
-        entries = entries.filter(every)
-    for term in query.excluded:
-        entries = entries.exclude(backend.condition(term))
-    return _filtered(entries, query)
+    if people is None:
+        people = (
+            presenter_ids(query.handles + query.not_handles)
+            if (query.handles or query.not_handles)
+            else {}
+        )
+    # Filters first: where costs look equal, the database tests conditions in the order written.
+    entries = _filtered(SearchEntry.objects.all(), query, people)
+    excluded = list(query.excluded)
+    if query.terms:
+        # The index finds the entries that hold every term's lexemes, in one scan, and can
+        # leave out those holding an excluded word; the rows then verify what it cannot
+        # (phrases). Kept as two conditions, so that the second is the only one the database
+        # evaluates row by row.
+        whole = sections.ids if sections else []
+        left_out = [t for t in excluded if backend.can_exclude(t)] if not whole else []
+        excluded = [t for t in excluded if t not in left_out]
+        found = backend.lookup(query.terms, excluding=left_out)
+        verified = backend.verify(query.terms)
+        if whole:
+            found |= backend.among(whole)
+            verified = backend.among(whole) | verified if verified else None
+        entries = entries.filter(found)
+        if verified:
+            entries = entries.filter(verified)
+    for term in excluded:
+        entries = entries.filter(backend.without(term, few=few))
+    return entries
 
 
 def ranked(
-    entries: QuerySet[SearchEntry], query: SearchQuery, *, sections: list[int] | None = None
+    entries: QuerySet[SearchEntry],
+    query: SearchQuery,
+    *,
+    sections: WholeDeepDives | None = None,
 ) -> QuerySet[SearchEntry]:
     """Best field first (title > link metadata > notes > remarks), then the newest meeting."""
     backend = get_backend()
-    scores = [backend.score(t, absent_in=sections) for t in query.terms]
-    score = reduce(add, scores) if scores else Value(0)
-    return entries.annotate(score=score).order_by("-score", "-meeting_date", "-id")
+    scores = [
+        score(backend, t, absent_in=sections.lacking(i) if sections else None)
+        for i, t in enumerate(query.terms)
+    ]
+    total = reduce(add, scores) if scores else Value(0)
+    return entries.annotate(score=total).order_by(*ranking.RANK_ORDER)
 
 
 @dataclass(frozen=True)
@@ -126,6 +214,8 @@ class Hit:
 class SearchResults:
     query: SearchQuery
     total: int = 0
+    # The total and the facet counts are estimates (a large result, see the module docstring).
+    approximate: bool = False
     page: Page | None = None
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
@@ -135,25 +225,34 @@ class SearchResults:
     def searched(self) -> bool:
         return not self.query.is_empty
 
+    @property
+    def total_display(self) -> str:
+        return number_format(self.total, force_grouping=True)
 
-def _facets(query: SearchQuery, groups: list[dict]) -> tuple[int, dict[str, list[FacetValue]]]:
-    total = 0
-    kinds: Counter[str] = Counter()
-    sources: Counter[str] = Counter()
-    presenters: Counter[int] = Counter()
-    years: Counter[int] = Counter()
-    for row in groups:
-        n = row["n"]
-        total += n
-        kinds[row["kind"]] += n
-        sources[row["source"]] += n
-        presenters[row["presenter_id"]] += n
-        years[row["year"]] += n
 
+def rounded(n: int) -> int:
+    """An estimate to two significant digits: 87,104 → 87,000 (more would claim precision)."""
+    if n < 100:
+        return n
+    step = 10 ** (len(str(n)) - 2)
+    return round(n / step) * step
+
+
+def _facets(
+    query: SearchQuery, counts: counting.Counts, *, estimated: bool = False
+) -> tuple[int, dict[str, list[FacetValue]]]:
+    """The total and the facets; estimates are rounded (more digits would claim precision)."""
+    show = rounded if estimated else int
+    total = show(counts.total)
+    kinds, sources, years = (
+        Counter({k: show(n) for k, n in counts.by[d].items()}) for d in ("kind", "source", "year")
+    )
+    top = [(pk, show(n)) for pk, n in counts.by["presenter_id"].most_common(FACET_PRESENTERS)]
     kind_labels = dict(Topic.Kind.choices)
     source_labels = dict(SearchEntry.Source.choices)
-    top = presenters.most_common(FACET_PRESENTERS)
-    people = User.objects.in_bulk([pk for pk, _n in top]) if top else {}
+    people = (
+        User.objects.only("handle", "display_name").in_bulk([pk for pk, _n in top]) if top else {}
+    )
     facets = {
         "kind": [
             FacetValue(
@@ -218,38 +317,73 @@ def _page_number(page: int | str | None) -> int:
         return 1
 
 
-# One pass over the matches gives the facet counts (hence the total) and a page of ids: on a
-# query that matches half the archive, visiting those rows twice would double its cost.
-_SINGLE_SCAN_SQL = """
-WITH hits AS MATERIALIZED ({hits})
-SELECT kind, source, presenter_id, year, COUNT(*), CAST(NULL AS bigint)
-FROM hits GROUP BY kind, source, presenter_id, year
-UNION ALL
-SELECT * FROM (
-    SELECT CAST(NULL AS varchar), CAST(NULL AS varchar), CAST(NULL AS bigint),
-           CAST(NULL AS integer), CAST(NULL AS bigint), id FROM hits
-    ORDER BY score DESC, meeting_date DESC, id DESC LIMIT %s OFFSET %s
-) AS page
-"""
+def _sample(scored: QuerySet[SearchEntry]) -> tuple[counting.Counts, int]:
+    """The matches in a sample, and the sample's rate. The sparse sample decides whether the
+    result is small (then it is counted exactly: a sparse estimate a little low only makes
+    that pass a little longer) and, when it is large enough, gives the estimates too; between
+    the two, the dense sample gives figures to show."""
+    sparse = counting.sampled(scored, SPARSE)
+    if sparse.total * SPARSE <= EXACT_UP_TO or sparse.total >= SPARSE_ENOUGH:
+        return sparse, SPARSE
+    return counting.sampled(scored, DENSE), DENSE
 
 
-def _one_pass(
-    scored: QuerySet[SearchEntry], *, limit: int, offset: int
-) -> tuple[list[dict], list[int]]:
-    hits_sql, params = (
-        scored.order_by()
-        .values("id", "kind", "source", "presenter_id", "year", "meeting_date", "score")
-        .query.sql_with_params()
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(_SINGLE_SCAN_SQL.format(hits=hits_sql), [*params, limit, offset])
-        rows = cursor.fetchall()
-    groups = [
-        {"kind": r[0], "source": r[1], "presenter_id": r[2], "year": r[3], "n": r[4]}
-        for r in rows
-        if r[5] is None
-    ]
-    return groups, [r[5] for r in rows if r[5] is not None]
+@dataclass
+class RankedPage:
+    """One page of a search before it is shown: the hits' ids in rank order, and the counts."""
+
+    ids: list[int]
+    number: int
+    paginator: Paginator
+    counts: counting.Counts
+    approximate: bool
+    unknown_handles: list[str]
+
+
+def ranked_page(query: SearchQuery, *, page: int | str | None, per_page: int) -> RankedPage:
+    """The page's ids and the counts (exact, or estimated for a large result), with a fixed
+    number of queries; `search` fetches and shows the entries."""
+    handles = set(query.handles + query.not_handles)
+    number = _page_number(page)
+    offset = (number - 1) * per_page
+    with get_backend().planner_hints():
+        people = presenter_ids(sorted(handles)) if handles else {}
+        sections = sections_of_whole_deep_dives(query) if len(query.terms) > 1 else None
+        matches = matching_entries(query, sections=sections, people=people)
+        scored = ranked(matches, query, sections=sections)
+        if query.excluded:
+            sampled = matching_entries(query, sections=sections, people=people, few=True)
+            sample, every = _sample(ranked(sampled, query, sections=sections))
+        else:
+            sample, every = _sample(scored)
+        ids = None
+        if sample.total * every > EXACT_UP_TO:
+            # One more than the page: whether there is a next page, without counting.
+            ids = ranking.best_ids(
+                scored,
+                query,
+                sample_scores=sample.by["score"],
+                scale=every,
+                offset=offset,
+                count=per_page + 1,
+            )
+        approximate = bool(ids)
+        if approximate:
+            counts = counting.scaled(sample, every)
+            # Pages as estimated, and always one past the hits seen (the extra id).
+            seen = max(rounded(counts.total), offset + len(ids))
+            paginator = Paginator(range(seen), per_page)
+            ids = ids[:per_page]
+        else:
+            # Small, or the page lies where the sample cannot lead (near the end): exact.
+            counts, ids = counting.exact(scored, limit=per_page, offset=offset)
+            last = max(1, -(-counts.total // per_page))
+            if number > last:  # past the end (an old link): show the last page, as get_page does
+                number = last
+                _counts, ids = counting.exact(scored, limit=per_page, offset=(last - 1) * per_page)
+            paginator = Paginator(range(counts.total), per_page)
+    unknown = sorted(handles - set(people))
+    return RankedPage(ids, number, paginator, counts, approximate, unknown)
 
 
 def search(
@@ -258,26 +392,15 @@ def search(
     results = SearchResults(query=query, messages=list(query.messages))
     if query.is_empty:
         return results
-    handles = set(query.handles + query.not_handles)
-    backend = get_backend()
-    with backend.planner_hints():
-        if handles:
-            known = set(User.objects.filter(handle__in=handles).values_list("handle", flat=True))
-            for handle in sorted(handles - known):
-                results.messages.append(
-                    _("ハンドル「%(handle)s」のメンバーはいません。") % {"handle": handle}
-                )
-        sections = sections_of_whole_deep_dives(query) if len(query.terms) > 1 else None
-        scored = ranked(matching_entries(query, sections=sections), query, sections=sections)
-        number = _page_number(page)
-        groups, ids = _one_pass(scored, limit=per_page, offset=(number - 1) * per_page)
-        results.total, results.facets = _facets(query, groups)
-        last = max(1, -(-results.total // per_page))
-        if number > last:  # past the end (an old link): show the last page, as get_page does
-            number = last
-            _groups, ids = _one_pass(scored, limit=per_page, offset=(number - 1) * per_page)
-        by_id = SearchEntry.objects.select_related("presenter").in_bulk(ids)
-    paginator = Paginator(range(results.total), per_page)
-    results.page = Page([by_id[pk] for pk in ids if pk in by_id], number, paginator)
-    results.hits = [_hit(entry, query) for entry in results.page.object_list]
+    found = ranked_page(query, page=page, per_page=per_page)
+    for handle in found.unknown_handles:
+        results.messages.append(
+            _("ハンドル「%(handle)s」のメンバーはいません。") % {"handle": handle}
+        )
+    results.approximate = found.approximate
+    results.total, results.facets = _facets(query, found.counts, estimated=found.approximate)
+    by_id = SearchEntry.objects.shown().in_bulk(found.ids)
+    entries = [by_id[pk] for pk in found.ids if pk in by_id]
+    results.page = Page(entries, found.number, found.paginator)
+    results.hits = [_hit(entry, query) for entry in entries]
     return results

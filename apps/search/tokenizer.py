@@ -13,6 +13,12 @@ The trailing single character lets a one-character query match at the end of a r
 keeps positions right when a run is followed by a word (`強化LLM` → `強化 化 llm` in both the
 document and the query, so the phrase still lines up).
 
+Besides the tokens, an entry has lookup tokens (:func:`lookup_tokens`), looked up but never
+matched as phrases: its distinct CJK characters (a one-character query is an exact lookup) and
+its script joins, a word and the CJK character next to it as one token (`LLMの推論` → `llmの`).
+A join is only a narrower way in: `llmの` is in every entry where `LLMの推論` occurs, and in few
+others, whereas `llm`, `の推` and `推論` are each in thousands.
+
 A query word becomes a phrase of these tokens (adjacent positions), so a Japanese query matches
 exactly where the text contains it as a substring; see :func:`phrase`.
 """
@@ -22,6 +28,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import pairwise
+from typing import NamedTuple
 
 # Kana, kanji (with extensions and compatibility forms), hangul, and the CJK letters 々〆〇.
 # The katakana middle dot ・ (U+30FB) is punctuation and deliberately left out.
@@ -53,8 +61,8 @@ def is_cjk(token: str) -> bool:
     return bool(_CJK_CHAR_RE.match(token))
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    # A tuple, not a frozen dataclass: a page of hits makes thousands of these for its snippets.
     text: str
     start: int  # offsets into the normalized text
     end: int
@@ -88,23 +96,44 @@ def tokenize_spans(normalized_text: str) -> list[Token]:
         elif len(run) == 1:
             out.append(Token(run, start, end))
         else:
-            out.extend(Token(run[i : i + 2], start + i, start + i + 2) for i in range(len(run) - 1))
+            out.extend([Token(run[i : i + 2], start + i, start + i + 2) for i in range(len(run) - 1)])
             out.append(Token(run[-1], end - 1, end))
     return out
 
 
-def cjk_characters(*texts: str) -> str:
-    """The distinct CJK characters of the texts, space-separated: a one-character query looks
-    them up exactly instead of expanding a prefix over every bigram that starts with it."""
-    found = set()
-    for text in texts:
-        found.update(_CJK_CHAR_RE.findall(normalize(text)))
-    return " ".join(sorted(found))
+def script_joins(tokens: list[str] | tuple[str, ...]) -> list[str]:
+    """Where a word and a CJK run meet in a token sequence, the word with the run's first
+    character (`llm`, `の推` → `llmの`) or the run's last character with the word (`論`,
+    `llm` → `論llm`). Separators between them do not matter, as for phrases."""
+    joins = []
+    for left, right in pairwise(tokens):
+        cjk_left, cjk_right = is_cjk(left), is_cjk(right)
+        if cjk_right and not cjk_left:
+            joins.append(left + right[0])
+        elif cjk_left and not cjk_right:
+            joins.append(left[-1] + right)
+    return joins
+
+
+def field_token_list(text: str) -> list[str]:
+    """The tokens the index keeps for one field (a pathological field is cut)."""
+    return tokenize(text)[:MAX_FIELD_TOKENS]
 
 
 def field_tokens(text: str) -> str:
     """What the index stores for one field: the tokens separated by single spaces."""
-    return " ".join(tokenize(text)[:MAX_FIELD_TOKENS])
+    return " ".join(field_token_list(text))
+
+
+def lookup_tokens(fields: list[list[str]]) -> str:
+    """An entry's lookup tokens (see the module docstring) from its fields' token lists."""
+    found = set()
+    for tokens in fields:
+        for token in tokens:
+            if is_cjk(token):
+                found.update(token)
+        found.update(script_joins(tokens))
+    return " ".join(sorted(found))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +145,7 @@ class Phrase:
 
     @property
     def single_character(self) -> str | None:
-        """`学` alone: matches wherever the character occurs (see :func:`cjk_characters`)."""
+        """`学` alone: matches wherever the character occurs (see :func:`lookup_tokens`)."""
         if self.prefix and len(self.tokens) == 1 and len(self.tokens[0]) == 1:
             return self.tokens[0]
         return None
@@ -138,7 +167,12 @@ class Phrase:
         """Where this phrase occurs in a tokenized text, as normalized-text offsets."""
         found = []
         n = len(self.tokens)
+        first, starts_only = self.tokens[0], self.prefix and n == 1
         for i in range(len(doc) - n + 1):
+            # Most positions fail on the first token: test it inline (this runs per hit shown).
+            text = doc[i].text
+            if (not text.startswith(first)) if starts_only else text != first:
+                continue
             if self.matches_at(doc, i):
                 last = doc[i + n - 1]
                 # A one-character prefix marks that character only, not the whole bigram.

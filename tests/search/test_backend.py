@@ -7,7 +7,7 @@ from django.db import connection
 
 from apps.search import indexing
 from apps.search.backends import get_backend
-from apps.search.tokenizer import cjk_characters, tokenize
+from apps.search.tokenizer import field_token_list, lookup_tokens, tokenize
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -35,18 +35,31 @@ def test_the_database_indexes_exactly_the_apps_tokens():
     topic = factories.topic(title="x", notes=NASTY)
     indexing.index_topic(topic.pk)
     assert _indexed_terms("body_tokens") == set(tokenize(NASTY))
-    assert _indexed_terms("chars") == set(cjk_characters(NASTY, "x").split())
+    fields = [field_token_list(text) for text in ("x", NASTY)]
+    assert _indexed_terms("chars") == set(lookup_tokens(fields).split())
     assert "長" in _indexed_terms("chars") and "長す" in _indexed_terms("body_tokens")
+    assert {"llmと", "則gpt", "4o", "xの"} & _indexed_terms("chars") == {"llmと", "則gpt"}
 
 
 def test_the_full_text_structures_exist():
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'search_entry'")
-            gin = [row[0] for row in cursor.fetchall() if "USING gin" in row[0]]
-            assert sorted(index.rsplit("(", 1)[1] for index in gin) == [
-                "body_tokens)", "chars)", "links_tokens)", "meta_tokens)", "title_tokens)",
-            ]  # fmt: skip
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_entry'"
+            )
+            gin = {name: sql for name, sql in cursor.fetchall() if "USING gin" in sql}
+            everything = "(title_tokens || links_tokens) || body_tokens) || meta_tokens) || chars)))"
+            assert gin["search_entry_lexemes_gin"].endswith(everything)
+            for every in (16, 128):
+                assert gin[f"search_entry_lexemes_sample{every}"].endswith(
+                    f"{everything} WHERE (mod(id, ({every})::bigint) = 0)"
+                )
+            assert gin["search_entry_lexemes_sections"].endswith(
+                f"{everything} WHERE ((source)::text = 'deepdive'::text)"
+            )
+            assert gin["search_entry_title_tokens_gin"].endswith("gin (title_tokens)")
+            assert gin["search_entry_links_tokens_gin"].endswith("gin (links_tokens)")
+            assert len(gin) == 6
             cursor.execute(
                 "SELECT data_type FROM information_schema.columns "
                 "WHERE table_name = 'search_entry' AND column_name = 'body_tokens'"

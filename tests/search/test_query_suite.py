@@ -38,6 +38,9 @@ SUITE = {
     "Gumbel 強化学習": {"D2", "D3"},
     "Reflective 強化学習": {"D0", "D2"},
     "Gumbel -強化学習": {"D3"},  # exclusion stays per entry
+    "Reflective 強化学習 -GAN": {"D0", "D2"},
+    "Reflective 強化学習 -Retrospective": {"D0"},  # D0 has `Retrospect`, a different word
+    "強化学習 -Reranker -Reflection": {"T4", "R3"},
     # Filters.
     "kind:論文": {"T4", "R4", "D0", "D1", "D2", "D3", "R3"},
     "kind:paper 強化": {"T4", "R3", "D2"},
@@ -68,6 +71,8 @@ SUITE = {
     "RAGの": {"T1"},
     "GPTのような": {"T2"},
     "Gumbelトリック": {"D3"},
+    "GPTの": {"T2"},  # a word, then the first character of a longer run
+    "化・学": set(),  # a run of one character after another run: not `化学`
 }
 
 

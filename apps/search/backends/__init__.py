@@ -12,7 +12,13 @@ term occurs in it. A deep dive is indexed section by section, but with several t
 as one document: a section matches when the deep dive has every term and the section has one
 (apps.search.selectors.sections_of_whole_deep_dives).
 Ranking: each positive term scores by the best field it occurs in — title 8, link metadata 4,
-notes 2, a remark's text 1, people/meeting 0 — summed; ties go to the newer meeting.
+notes 2, a remark's text 1, people/meeting 0 — summed; ties go to the newer meeting. The score
+is written once here (:func:`score`) from each backend's "the term is in this field" test.
+
+Samples: the entries whose id is a multiple of one of :data:`SAMPLE_RATES` (128, 16). Ids do not
+follow the text, so the matches among them, times the rate, estimate a result's size and facets
+(apps.search.selectors) for a fraction of the cost of visiting every match. The sparse sample
+sizes every result; the denser one is read only when the sparse one saw too few to tell.
 """
 
 from __future__ import annotations
@@ -20,11 +26,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from django.db import connection
+from django.db.models import Case, Q, Value, When
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
-    from django.db.models import Expression, Q
+    from django.db.models import Expression
 
     from ..query import Term
 
@@ -32,19 +39,52 @@ TITLE_SCORE = 8
 LINKS_SCORE = 4
 NOTES_SCORE = 2
 REMARK_SCORE = 1
+FIELDS = ("title", "links", "body", "meta")
+SPARSE, DENSE = 128, 16  # one entry in this many (DENSE divides SPARSE: a sparse entry is dense too)
+SAMPLE_RATES = (SPARSE, DENSE)
 
 
 class Backend(Protocol):
     vendor: str
 
-    def condition(self, term: Term) -> Q:
-        """The term occurs in the entry."""
+    def lookup(self, terms: list[Term], *, excluding: list[Term] = ()) -> Q:
+        """What the index can answer for all these terms together (every one may occur), and
+        that the `excluding` terms (those it `can_exclude`) do not."""
 
-    def score(self, term: Term, *, absent_in: list[int] | None = None) -> Expression:
-        """The term's score on a matching entry (see the module docstring)."""
+    def can_exclude(self, term: Term) -> bool:
+        """Whether `lookup` can tell exactly that the entry lacks this term."""
+
+    def verify(self, terms: list[Term]) -> Q | None:
+        """What must be checked on the rows `lookup` found for the terms to occur (phrases)."""
+
+    def condition(self, term: Term) -> Q:
+        """The term occurs in the entry (lookup and verify)."""
+
+    def anywhere(self, term: Term) -> Q:
+        """The same, tested on a row found otherwise."""
+
+    def without(self, term: Term, *, few: bool = False) -> Q:
+        """The term does not occur in the entry (excluded terms); `few`: for a query that
+        reads few of the rows it finds (a sample)."""
+
+    def in_field(self, term: Term, field: str) -> Q:
+        """The term occurs in this field class (one of FIELDS) of the entry."""
+
+    def among(self, ids: list[int]) -> Q:
+        """The entry is one of these."""
+
+    def sample(self, every: int) -> Q:
+        """The entry is in the sample of one in `every` (one of SAMPLE_RATES)."""
+
+    def entry_count(self) -> int:
+        """About how many entries the index holds (the planner's figure is enough)."""
 
     def planner_hints(self) -> AbstractContextManager[None]:
         """Around the search's queries: whatever the database needs to plan them well."""
+
+    def date_order_walk(self) -> AbstractContextManager[None]:
+        """Around one query: read the entries newest first and stop at its LIMIT, rather than
+        collecting every match and sorting them (the caller knows matches are dense)."""
 
     def bulk_load(self) -> AbstractContextManager[None]:
         """Around a full rebuild's inserts."""
@@ -63,6 +103,29 @@ class Backend(Protocol):
 
     def bulk_insert(self, rows: list[dict]) -> None:
         """Insert index rows (field values by attname) as fast as the database allows."""
+
+
+def score(backend: Backend, term: Term, *, absent_in: list[int] | None = None) -> Expression:
+    """The term's score on a matching entry: title 8, link text 4, notes 2, a remark 1,
+    people/meeting only 0.
+
+    `absent_in`: deep-dive sections that match as part of their whole deep dive (several
+    terms) but do not hold this term; it scores 0 there. The tests go from the cheapest field
+    to the dearest, so the long notes are only read for entries that matched the term in
+    people/meeting text.
+    """
+    whens = []
+    if absent_in:
+        whens.append(When(backend.among(absent_in), then=Value(0)))
+    whens += [
+        When(backend.in_field(term, "title"), then=Value(TITLE_SCORE)),
+        When(backend.in_field(term, "links"), then=Value(LINKS_SCORE)),
+        When(
+            backend.in_field(term, "meta") & ~backend.in_field(term, "body"), then=Value(0)
+        ),
+        When(Q(source="remark"), then=Value(REMARK_SCORE)),
+    ]
+    return Case(*whens, default=Value(NOTES_SCORE))
 
 
 def entry_columns() -> list[str]:

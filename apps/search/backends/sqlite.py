@@ -17,14 +17,17 @@ idempotent), and `rebuild_search_index` re-installs them anyway.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import reduce
+from operator import and_
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import Case, Q, Value, When
+from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
-from . import LINKS_SCORE, NOTES_SCORE, REMARK_SCORE, TITLE_SCORE, entry_columns
+from . import FIELDS, entry_columns
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -79,24 +82,44 @@ class SqliteBackend:
         fields = "{title_tokens links_tokens body_tokens meta_tokens}"
         return _rows(f"{fields} : {fts_phrase(term.phrase)}")
 
-    def score(self, term: Term, *, absent_in: list[int] | None = None):
-        """Title 8, link text 4, notes 2, a remark 1, people/meeting only 0 (see __init__).
+    def lookup(self, terms: list[Term], *, excluding: list[Term] = ()) -> Q:
+        return reduce(and_, [self.condition(term) for term in terms])
 
-        Each field is tested, so a deep-dive section that lacks the term (`absent_in`: matched
-        as part of its whole deep dive) scores 0 for it without special handling.
-        """
-        p = fts_phrase(term.phrase)
-        return Case(
-            When(_rows(f"{{title_tokens}} : {p}"), then=Value(TITLE_SCORE)),
-            When(_rows(f"{{links_tokens}} : {p}"), then=Value(LINKS_SCORE)),
-            When(~_rows(f"{{body_tokens}} : {p}"), then=Value(0)),
-            When(Q(source="remark"), then=Value(REMARK_SCORE)),
-            default=Value(NOTES_SCORE),
-        )
+    def can_exclude(self, term: Term) -> bool:
+        return False  # excluded terms are each their own FTS5 query (`without`)
+
+    def verify(self, terms: list[Term]) -> Q | None:
+        return None  # FTS5 keeps positions: its phrase match is exact
+
+    def anywhere(self, term: Term) -> Q:
+        return self.condition(term)
+
+    def without(self, term: Term, *, few: bool = False) -> Q:
+        return ~self.condition(term)
+
+    def in_field(self, term: Term, field: str) -> Q:
+        if field not in FIELDS:
+            raise ValueError(field)
+        return _rows(f"{{{field}_tokens}} : {fts_phrase(term.phrase)}")
+
+    def among(self, ids: list[int]) -> Q:
+        return Q(id__in=ids)
+
+    def sample(self, every: int) -> Q:
+        return Q(Exact(F("id") % every, 0))
+
+    def entry_count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT MAX(id) FROM search_entry")
+            return int(cursor.fetchone()[0] or 0)
 
     @contextmanager
     def planner_hints(self) -> Iterator[None]:
         yield
+
+    @contextmanager
+    def date_order_walk(self) -> Iterator[None]:
+        yield  # SQLite's planner reads the date index when a LIMIT asks for it
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:
