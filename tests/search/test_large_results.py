@@ -8,8 +8,10 @@ databases, with the dense sample or (when its threshold is lowered too) the spar
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
+from django.core.management import call_command
 
 from apps.search import indexing, selectors
 from apps.search.models import SearchEntry
@@ -124,3 +126,13 @@ def test_small_results_count_exactly(archive):
 )
 def test_estimates_are_shown_to_two_significant_digits(n, shown):
     assert rounded(n) == shown
+
+
+def test_the_search_command_says_when_a_total_is_estimated(archive, monkeypatch, capsys):
+    monkeypatch.setattr(selectors, "EXACT_UP_TO", 16)
+
+    call_command("search", "蒸留")
+    assert capsys.readouterr().out.startswith("約")
+
+    call_command("search", "蒸留", "--json")
+    assert json.loads(capsys.readouterr().out)["total_is_estimate"] is True

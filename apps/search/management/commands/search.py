@@ -59,6 +59,7 @@ class Command(BaseCommand):
         payload = {
             "query": results.query.raw,
             "total": results.total,
+            "total_is_estimate": results.approximate,  # above a few thousand hits, from a sample
             "messages": [str(m) for m in results.messages],
             "hits": hits,
         }
@@ -71,7 +72,8 @@ class Command(BaseCommand):
             self.stderr.write("検索語か条件を入れてください。")
             return
         self.stdout.write(
-            f"{results.total}件"
+            ("約" if results.approximate else "")
+            + f"{results.total}件"
             + (f"(先頭 {len(hits)} 件を表示)" if len(hits) < results.total else "")
         )
         for hit in hits:
