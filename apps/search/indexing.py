@@ -76,11 +76,12 @@ def _link_metadata_text(link) -> str:
     return " ".join(p for p in parts if p)
 
 
-def preload_link_texts() -> dict[str, str]:
-    return {
-        link.canonical_url: _link_metadata_text(link)
-        for link in Link.objects.filter(status=Link.Status.OK)
-    }
+def preload_link_texts(canonical_urls: set[str] | None = None) -> dict[str, str]:
+    """Fetched links' texts by canonical URL: all of them (a rebuild) or only these."""
+    links = Link.objects.filter(status=Link.Status.OK)
+    if canonical_urls is not None:
+        links = links.filter(canonical_url__in=canonical_urls)
+    return {link.canonical_url: _link_metadata_text(link) for link in links}
 
 
 def link_text(url: str) -> str:
@@ -312,8 +313,7 @@ def _link_texts_of(urls: Iterable[str]) -> Iterator[None]:
     for url in filter(None, urls):
         with suppress(ValueError):
             canonical.add(canonicalize(url).canonical_url)
-    links = Link.objects.filter(canonical_url__in=canonical, status=Link.Status.OK)
-    token = _preloaded_link_texts.set({link.canonical_url: _link_metadata_text(link) for link in links})
+    token = _preloaded_link_texts.set(preload_link_texts(canonical))
     try:
         yield
     finally:
