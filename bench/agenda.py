@@ -55,21 +55,31 @@ def main() -> None:
             for i in range(args.iterations):
                 block = block_ids[i % len(block_ids)]
                 data = {"block": block, "to_index": (i * 5) % len(block_ids)}
-                reorder.append(timed(lambda data=data: client.post(move_url, data, HTTP_HX_REQUEST="true")))
+                reorder.append(
+                    timed(lambda data=data: client.post(move_url, data, HTTP_HX_REQUEST="true"))
+                )
                 agenda_view.append(timed(lambda: client.get(agenda_url)))
                 cache.clear()
                 board.append(timed(lambda: client.get(meeting.get_absolute_url())))
 
-        rows = {"reorder (partial)": reorder, "agenda view": agenda_view, "full board (cold)": board}
+        rows = {
+            "reorder (partial)": reorder,
+            "agenda view": agenda_view,
+            "full board (cold)": board,
+        }
         board_ms = statistics.median(board) * 1000
-        print(f"database {vendor}; {args.iterations} rounds; {len(block_ids)} presenters, 30 topics")
+        print(
+            f"database {vendor}; {args.iterations} rounds; {len(block_ids)} presenters, 30 topics"
+        )
         print(f"{'request':<20} {'median':>9} {'p95':>9}  vs board")
         for name, samples in rows.items():
             median = statistics.median(samples) * 1000
             p95 = statistics.quantiles(samples, n=20, method="inclusive")[-1] * 1000
             print(f"{name:<20} {median:>6.1f} ms {p95:>6.1f} ms  {median / board_ms:.3f}")
         ratio = statistics.median(reorder) * 1000 / board_ms
-        print(f"goal     reorder ≤ {GOAL:g} of a full render: {'yes' if ratio <= GOAL else 'no'} ({ratio:.3f})")
+        print(
+            f"goal     reorder ≤ {GOAL:g} of a full render: {'yes' if ratio <= GOAL else 'no'} ({ratio:.3f})"
+        )
 
 
 if __name__ == "__main__":

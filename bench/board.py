@@ -394,8 +394,12 @@ def report(rows: dict[str, tuple[list[float], int, int]]) -> None:
         )
     board, trivial, cold = (statistics.median(rows[k][0]) for k in ("board", "trivial", "cold"))
     ratio = board / trivial
-    print(f"ratio    {ratio:.2f}× (board median / trivial median; the board's body comes from the cache)")
-    print(f"cold     {cold / trivial:.2f}× (first view after a change: body rendered, {rows['cold'][1]} queries)")
+    print(
+        f"ratio    {ratio:.2f}× (board median / trivial median; the board's body comes from the cache)"
+    )
+    print(
+        f"cold     {cold / trivial:.2f}× (first view after a change: body rendered, {rows['cold'][1]} queries)"
+    )
     worst_queries = max(rows["board"][1], rows["cold"][1])
     print(
         f"goal     queries ≤ {QUERY_GOAL}: {yes_no(worst_queries <= QUERY_GOAL)}"

@@ -43,7 +43,12 @@ def main() -> None:
         from apps.topics.models import Topic
 
         meeting, _viewer, _shape = build_meeting(args.seed)
-        topic = Topic.objects.live().filter(block__meeting=meeting).select_related("block__presenter").first()
+        topic = (
+            Topic.objects.live()
+            .filter(block__meeting=meeting)
+            .select_related("block__presenter")
+            .first()
+        )
         client = Client()
         client.force_login(topic.block.presenter)
         board_url = meeting.get_absolute_url()
@@ -86,10 +91,15 @@ def main() -> None:
                 render_times.append(time.perf_counter() - start)
 
         baseline["body"] = b""
-        save_ms, board_ms = statistics.median(save_times) * 1000, statistics.median(board_times) * 1000
+        save_ms, board_ms = (
+            statistics.median(save_times) * 1000,
+            statistics.median(board_times) * 1000,
+        )
         nothing_ms = statistics.median(nothing_times) * 1000
         render_ms = statistics.median(render_times) * 1000
-        print(f"database {vendor}; {args.iterations} saves of one topic, each beside a cold board render")
+        print(
+            f"database {vendor}; {args.iterations} saves of one topic, each beside a cold board render"
+        )
         print(f"{'request':<22} {'median':>9} {'bytes':>10}")
         print(f"{'inline save (partial)':<22} {save_ms:>7.1f} ms {save_bytes:>10,}")
         print(f"{'full board (cold)':<22} {board_ms:>7.1f} ms {board_bytes:>10,}")
@@ -98,9 +108,15 @@ def main() -> None:
         ok = time_ratio <= GOAL and byte_ratio <= GOAL
         print(f"goal     partial ≤ {GOAL:g} of the page in time and bytes: {'yes' if ok else 'no'}")
         print("floor under any save of this topic (same run):")
-        print(f"  signed-in request to a view that does nothing {nothing_ms:>6.1f} ms  {nothing_ms / board_ms:.3f} of the page")
-        print(f"  Markdown + bleach of the notes ({len(data['notes']):,} chars)  {render_ms:>6.1f} ms  {render_ms / board_ms:.3f} of the page")
-        print(f"  together                                       {nothing_ms + render_ms:>6.1f} ms  {(nothing_ms + render_ms) / board_ms:.3f} of the page")
+        print(
+            f"  signed-in request to a view that does nothing {nothing_ms:>6.1f} ms  {nothing_ms / board_ms:.3f} of the page"
+        )
+        print(
+            f"  Markdown + bleach of the notes ({len(data['notes']):,} chars)  {render_ms:>6.1f} ms  {render_ms / board_ms:.3f} of the page"
+        )
+        print(
+            f"  together                                       {nothing_ms + render_ms:>6.1f} ms  {(nothing_ms + render_ms) / board_ms:.3f} of the page"
+        )
 
 
 if __name__ == "__main__":

@@ -772,7 +772,9 @@ def measure(args, vendor: str) -> None:
             reached, matching = reached_by_paging(query, args.page_check)
             unique = set(reached)
             whole = len(unique) == len(reached) and unique == matching
-            paged.append(len(unique & matching) / len(matching) if matching and whole else float(whole))
+            paged.append(
+                len(unique & matching) / len(matching) if matching and whole else float(whole)
+            )
             app_hits, scan_hits = objects_of(reached), scan(query, vendor)
             good = checked(query, scan_hits)
             recalls.append(len(app_hits & scan_hits) / len(scan_hits) if scan_hits else 1.0)

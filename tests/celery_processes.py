@@ -35,7 +35,9 @@ class CeleryRun:
 
 
 @contextlib.contextmanager
-def celery_processes(*, redis_url: str, folder: Path, env: dict[str, str] | None = None) -> Iterator[CeleryRun]:
+def celery_processes(
+    *, redis_url: str, folder: Path, env: dict[str, str] | None = None
+) -> Iterator[CeleryRun]:
     """Start a worker and beat on a queue of their own; stop them when the block ends."""
     queue = f"test-{uuid.uuid4().hex}"  # so that a developer's running worker cannot take our tasks
     full_env = {
@@ -59,7 +61,11 @@ def celery_processes(*, redis_url: str, folder: Path, env: dict[str, str] | None
         for name, command in commands.items():
             log = open(folder / f"{name}.log", "w")  # noqa: SIM115 - closed below
             logs.append(log)
-            procs.append(subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT))
+            procs.append(
+                subprocess.Popen(
+                    command, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT
+                )
+            )
         yield CeleryRun(queue=queue, folder=folder)
     finally:
         for proc in procs:

@@ -54,5 +54,7 @@ def deep_dive(*, meeting: Meeting, presenter: User | None = None, **fields):
     return deep_dive_set(meeting=meeting, presenter=presenter or MemberFactory(), **fields)
 
 
-def remark_create_on_deep_dive(*, deep_dive, author: User | None = None, body: str = "実験設定が気になる") -> Remark:
+def remark_create_on_deep_dive(
+    *, deep_dive, author: User | None = None, body: str = "実験設定が気になる"
+) -> Remark:
     return remark_create(author=author or MemberFactory(), deep_dive=deep_dive, body=body)

@@ -25,7 +25,9 @@ def can_add_topic(user: Any, meeting: Any) -> bool:
 
 
 def can_edit_topic(user: Any, topic: Any) -> bool:
-    return bool(user.is_authenticated and (is_organizer(user) or topic.block.presenter_id == user.pk))
+    return bool(
+        user.is_authenticated and (is_organizer(user) or topic.block.presenter_id == user.pk)
+    )
 
 
 def can_edit_remark(user: Any, remark: Any) -> bool:

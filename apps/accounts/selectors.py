@@ -25,8 +25,20 @@ def my_page(*, member, today: dt.date, past_limit: int = 50) -> MyPage:
     )
     deep_dives = DeepDive.objects.filter(presenter=member).select_related("meeting")
     return MyPage(
-        upcoming_topics=list(topics.filter(block__meeting__date__gte=today).order_by("block__meeting__date", "position")),
-        past_topics=list(topics.filter(block__meeting__date__lt=today).order_by("-block__meeting__date", "position")[:past_limit]),
-        upcoming_main_topics=list(deep_dives.filter(meeting__date__gte=today).order_by("meeting__date")),
-        past_main_topics=list(deep_dives.filter(meeting__date__lt=today).order_by("-meeting__date")),
+        upcoming_topics=list(
+            topics.filter(block__meeting__date__gte=today).order_by(
+                "block__meeting__date", "position"
+            )
+        ),
+        past_topics=list(
+            topics.filter(block__meeting__date__lt=today).order_by(
+                "-block__meeting__date", "position"
+            )[:past_limit]
+        ),
+        upcoming_main_topics=list(
+            deep_dives.filter(meeting__date__gte=today).order_by("meeting__date")
+        ),
+        past_main_topics=list(
+            deep_dives.filter(meeting__date__lt=today).order_by("-meeting__date")
+        ),
     )

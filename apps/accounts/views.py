@@ -17,7 +17,9 @@ from .services import member_rename
 @require_GET
 def me(request):
     """My upcoming and past topics, my main topics, and what I have been assigned."""
-    return render(request, "accounts/me.html", {"page": my_page(member=request.user, today=today())})
+    return render(
+        request, "accounts/me.html", {"page": my_page(member=request.user, today=today())}
+    )
 
 
 @login_required

@@ -18,7 +18,9 @@ urlpatterns = [
     path("notes/papers/", views.paper_matches, name="papers"),
     path("notes/papers/<int:match_id>/confirm/", views.paper_match_confirm, name="paper-confirm"),
     path("notes/papers/<int:match_id>/dismiss/", views.paper_match_dismiss, name="paper-dismiss"),
-    path("notes/papers/<int:match_id>/search/", views.paper_match_search_again, name="paper-search"),
+    path(
+        "notes/papers/<int:match_id>/search/", views.paper_match_search_again, name="paper-search"
+    ),
     # Beside the board's own address, /meetings/2025-03-28/.
     path("meetings/<isodate:date>.md", views.meeting_export, name="meeting-markdown"),
 ]

@@ -142,7 +142,9 @@ def paper_match_confirm(request, match_id: int):
         )
         if match.status == PaperMatch.Status.SUPERSEDED:
             return _("このトピックにはすでにURLがあるため、変更しませんでした。"), messages.INFO
-        return _("arXiv:%(id)s をトピックのURLにしました。") % {"id": match.arxiv_id}, messages.SUCCESS
+        return _("arXiv:%(id)s をトピックのURLにしました。") % {
+            "id": match.arxiv_id
+        }, messages.SUCCESS
 
     return _paper_decision(request, match_id, decide)
 

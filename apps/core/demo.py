@@ -204,43 +204,79 @@ LLM は状態を保持しないため、過去の対話から有用な情報を�
 # a machine without internet access (the demo's blog URLs are made up).
 def _paper(title, authors, category, names, published, abstract):
     return Metadata(
-        title=title, authors=authors, site_name="arXiv", description=abstract, suggested_kind="paper",
+        title=title,
+        authors=authors,
+        site_name="arXiv",
+        description=abstract,
+        suggested_kind="paper",
         published=published,
-        extra={"primary_category": category, "categories": list(names), "category_names": names,
-               "published": published},
+        extra={
+            "primary_category": category,
+            "categories": list(names),
+            "category_names": names,
+            "published": published,
+        },
     )
 
 
 DEMO_CARDS = {
     "https://arxiv.org/abs/1706.03762": _paper(
-        "Attention Is All You Need", ["Ashish Vaswani", "Noam Shazeer", "Niki Parmar", "Jakob Uszkoreit"],
-        "cs.CL", {"cs.CL": "Computation and Language", "cs.LG": "Machine Learning"}, "2017-06-12",
+        "Attention Is All You Need",
+        ["Ashish Vaswani", "Noam Shazeer", "Niki Parmar", "Jakob Uszkoreit"],
+        "cs.CL",
+        {"cs.CL": "Computation and Language", "cs.LG": "Machine Learning"},
+        "2017-06-12",
         "The dominant sequence transduction models are based on complex recurrent or convolutional networks.",
     ),
     "https://arxiv.org/abs/2106.09685": _paper(
-        "LoRA: Low-Rank Adaptation of Large Language Models", ["Edward J. Hu", "Yelong Shen", "Phillip Wallis"],
-        "cs.CL", {"cs.CL": "Computation and Language", "cs.AI": "Artificial Intelligence"}, "2021-06-17",
+        "LoRA: Low-Rank Adaptation of Large Language Models",
+        ["Edward J. Hu", "Yelong Shen", "Phillip Wallis"],
+        "cs.CL",
+        {"cs.CL": "Computation and Language", "cs.AI": "Artificial Intelligence"},
+        "2021-06-17",
         "We propose Low-Rank Adaptation, which freezes the pre-trained model weights.",
     ),
     "https://arxiv.org/abs/2503.08026": _paper(
         "In Prospect and Retrospect: Reflective Memory Management for Long-term Personalized Dialogue Agents",
-        ["Zhen Tan", "Jun Yan", "I-Hung Hsu"], "cs.CL", {"cs.CL": "Computation and Language"}, "2025-03-11",
+        ["Zhen Tan", "Jun Yan", "I-Hung Hsu"],
+        "cs.CL",
+        {"cs.CL": "Computation and Language"},
+        "2025-03-11",
         "Large Language Models have made significant progress in open-ended dialogue.",
     ),
     "https://arxiv.org/abs/2501.12948": _paper(
-        "DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning", ["DeepSeek-AI"],
-        "cs.CL", {"cs.CL": "Computation and Language", "cs.LG": "Machine Learning"}, "2025-01-22",
+        "DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning",
+        ["DeepSeek-AI"],
+        "cs.CL",
+        {"cs.CL": "Computation and Language", "cs.LG": "Machine Learning"},
+        "2025-01-22",
         "We introduce our first-generation reasoning models, DeepSeek-R1-Zero and DeepSeek-R1.",
     ),
     "https://github.com/bloomberg/memray": Metadata(
-        title="bloomberg/memray", site_name="GitHub", suggested_kind="oss",
+        title="bloomberg/memray",
+        site_name="GitHub",
+        suggested_kind="oss",
         description="Memray is a memory profiler for Python",
-        extra={"full_name": "bloomberg/memray", "stars": 14000, "forks": 420, "language": "Python", "license": "Apache-2.0"},
+        extra={
+            "full_name": "bloomberg/memray",
+            "stars": 14000,
+            "forks": 420,
+            "language": "Python",
+            "license": "Apache-2.0",
+        },
     ),
     "https://github.com/mlc-ai/xgrammar": Metadata(
-        title="mlc-ai/xgrammar", site_name="GitHub", suggested_kind="oss",
+        title="mlc-ai/xgrammar",
+        site_name="GitHub",
+        suggested_kind="oss",
         description="Fast, flexible and portable structured generation",
-        extra={"full_name": "mlc-ai/xgrammar", "stars": 1300, "forks": 90, "language": "C++", "license": "Apache-2.0"},
+        extra={
+            "full_name": "mlc-ai/xgrammar",
+            "stars": 1300,
+            "forks": 90,
+            "language": "C++",
+            "license": "Apache-2.0",
+        },
     ),
 }
 
@@ -249,7 +285,9 @@ def _fill_demo_cards() -> None:
     for link in Link.objects.all():
         metadata = DEMO_CARDS.get(link.canonical_url) or Metadata(
             title=link.canonical_url.rsplit("/", 1)[-1].replace("-", " "),
-            site_name="example.com", description="デモ用の記事です。", suggested_kind="blog",
+            site_name="example.com",
+            description="デモ用の記事です。",
+            suggested_kind="blog",
         )
         link_store_metadata(link=link, metadata=metadata, thumbnail_webp=None)
 
@@ -293,9 +331,15 @@ def create_demo_data(*, today: dt.date, weekday: int) -> list[Meeting]:
         if index % 2 == 1 or date >= today:
             handle, title, paper_url, body = DEEP_DIVES[index % len(DEEP_DIVES)]
             deep_dive = deep_dive_set(
-                meeting=meeting, presenter=members[handle], title=title, paper_url=paper_url, body=body
+                meeting=meeting,
+                presenter=members[handle],
+                title=title,
+                paper_url=paper_url,
+                body=body,
             )
-            remark_create(author=members["sato"], deep_dive=deep_dive, body="実験設定の詳細をもう少し知りたい")
+            remark_create(
+                author=members["sato"], deep_dive=deep_dive, body="実験設定の詳細をもう少し知りたい"
+            )
     _fill_demo_cards()
     _imported_paper_to_confirm(meetings[0], members["haru"])
     return meetings
@@ -331,7 +375,11 @@ def _imported_paper_to_confirm(meeting: Meeting, presenter: User) -> None:
         notes="- 記憶を前向き・後ろ向きの両方向から整理する\n- 取り込んだ古いメモなのでURLが抜けている",
     )
     paper_matches_queue(topics=Topic.objects.filter(pk=topic.pk), start=False)
-    (match,) = paper_match_claim(match_ids=list(PaperMatch.objects.filter(topic=topic).values_list("pk", flat=True)))
+    (match,) = paper_match_claim(
+        match_ids=list(PaperMatch.objects.filter(topic=topic).values_list("pk", flat=True))
+    )
     paper_match_suggest(
-        match=match, title=IMPORTED_PAPER, suggestions=[c.as_dict() for c in IMPORTED_PAPER_SUGGESTIONS]
+        match=match,
+        title=IMPORTED_PAPER,
+        suggestions=[c.as_dict() for c in IMPORTED_PAPER_SUGGESTIONS],
     )

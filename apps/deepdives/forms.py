@@ -18,7 +18,9 @@ class DeepDiveForm(VersionedForm):
         required=False,
         max_length=BODY_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 24, "data-editor": "markdown"}),
-        help_text=_("Markdownで書けます。見出し (##) から目次を作ります。Ctrl+Enter (⌘+Enter) で保存。"),
+        help_text=_(
+            "Markdownで書けます。見出し (##) から目次を作ります。Ctrl+Enter (⌘+Enter) で保存。"
+        ),
     )
 
     class Meta:

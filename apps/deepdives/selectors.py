@@ -14,6 +14,9 @@ def rotation_queue(*, today: dt.date):
     return (
         get_user_model()
         .objects.filter(is_active=True)
-        .annotate(main_topics=Count("deep_dives", filter=past), last_main_topic=Max("deep_dives__meeting__date", filter=past))
+        .annotate(
+            main_topics=Count("deep_dives", filter=past),
+            last_main_topic=Max("deep_dives__meeting__date", filter=past),
+        )
         .order_by(F("last_main_topic").asc(nulls_first=True), "main_topics", "display_name")
     )

@@ -56,9 +56,13 @@ def deep_dive_update(
 
 
 @transaction.atomic
-def deep_dive_assign(*, meeting: Meeting, presenter, paper_url: str = "", minutes: int = 30) -> DeepDive:
+def deep_dive_assign(
+    *, meeting: Meeting, presenter, paper_url: str = "", minutes: int = 30
+) -> DeepDive:
     """The organizer names the main topic's presenter (and paper); the presenter writes it later."""
-    deep_dive = DeepDive.objects.filter(meeting=meeting).first() or DeepDive(meeting=meeting, title="")
+    deep_dive = DeepDive.objects.filter(meeting=meeting).first() or DeepDive(
+        meeting=meeting, title=""
+    )
     deep_dive.presenter = presenter
     deep_dive.minutes = minutes
     if paper_url:

@@ -21,7 +21,9 @@ SECTION = "deepdives/section.html#deep-dive"
 
 def _deep_dive(deep_dive_id: int) -> DeepDive:
     return get_object_or_404(
-        DeepDive.objects.select_related("meeting", "presenter", "link").prefetch_related("remarks__author"),
+        DeepDive.objects.select_related("meeting", "presenter", "link").prefetch_related(
+            "remarks__author"
+        ),
         pk=deep_dive_id,
     )
 
@@ -40,9 +42,13 @@ def deep_dive_edit(request, deep_dive_id: int):
     deep_dive = _deep_dive(deep_dive_id)
     if not can_edit_deep_dive(request.user, deep_dive):
         raise PermissionDenied
-    template = "deepdives/section.html#deep-dive-form" if request.htmx else "deepdives/form_page.html"
+    template = (
+        "deepdives/section.html#deep-dive-form" if request.htmx else "deepdives/form_page.html"
+    )
     if request.method == "GET":
-        return render(request, template, {"form": DeepDiveForm(instance=deep_dive), "deep_dive": deep_dive})
+        return render(
+            request, template, {"form": DeepDiveForm(instance=deep_dive), "deep_dive": deep_dive}
+        )
     form = DeepDiveForm(request.POST, instance=DeepDive(pk=deep_dive.pk, meeting=deep_dive.meeting))
     context = {"form": form, "deep_dive": deep_dive}
     saved = save_versioned(
@@ -61,7 +67,10 @@ def deep_dive_edit(request, deep_dive_id: int):
             messages.success(request, _("メインTOPICを保存しました。"))
             return redirect(f"{saved.meeting.get_absolute_url()}#deep-dive")
         fresh = _deep_dive(saved.pk)
-        return changed(render(request, SECTION, {"deep_dive": fresh, "meeting": fresh.meeting}), _("保存しました。"))
+        return changed(
+            render(request, SECTION, {"deep_dive": fresh, "meeting": fresh.meeting}),
+            _("保存しました。"),
+        )
     response = render(request, template, context, status=422)
     if request.htmx:
         retarget(response, "#deep-dive")

@@ -27,4 +27,11 @@ class PaperMatchAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("title", "arxiv_id")
     raw_id_fields = ("topic", "resolved_by")
-    readonly_fields = ("suggestions", "attempts", "searched_at", "claimed_at", "created_at", "updated_at")
+    readonly_fields = (
+        "suggestions",
+        "attempts",
+        "searched_at",
+        "claimed_at",
+        "created_at",
+        "updated_at",
+    )

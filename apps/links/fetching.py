@@ -36,7 +36,9 @@ class LinkFailed(Exception):
     `retry_after` is the server's own wish (GitHub's rate-limit reset), in seconds.
     """
 
-    def __init__(self, reason: str, message: str, *, transient: bool, retry_after: float | None = None) -> None:
+    def __init__(
+        self, reason: str, message: str, *, transient: bool, retry_after: float | None = None
+    ) -> None:
         super().__init__(reason, message, transient, retry_after)
         self.reason, self.message, self.transient = reason, message, transient
         self.retry_after = retry_after
@@ -48,7 +50,9 @@ def fetch_one(link: Link) -> Link:
         metadata = resolve(canonicalize(link.canonical_url))
     except FetchError as exc:
         retry_after = getattr(exc, "retry_after_seconds", None)
-        raise LinkFailed(exc.reason, exc.message, transient=exc.transient, retry_after=retry_after) from exc
+        raise LinkFailed(
+            exc.reason, exc.message, transient=exc.transient, retry_after=retry_after
+        ) from exc
     except Exception as exc:
         # A parser bug must cost one card, not the worker: record it and tell the member.
         logger.exception("unexpected failure fetching link %s", link.pk)
@@ -90,7 +94,9 @@ def fetch_arxiv_pending() -> list[Link]:
         if metadata is None:
             services.link_mark_failed(link=link, reason="not_found", message=str(NOT_FOUND_MESSAGE))
         else:
-            stored.append(services.link_store_metadata(link=link, metadata=metadata, thumbnail_webp=None))
+            stored.append(
+                services.link_store_metadata(link=link, metadata=metadata, thumbnail_webp=None)
+            )
     return stored
 
 

@@ -32,7 +32,9 @@ class Link(models.Model):
     canonical_url = models.URLField(max_length=2000, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.WEB)
     key = models.CharField(max_length=200, blank=True, db_index=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     failure_reason = models.CharField(max_length=40, blank=True)
     failure_message = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveIntegerField(default=0)
@@ -79,7 +81,9 @@ class TopicLink(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
-        constraints = [models.UniqueConstraint(fields=["topic", "link"], name="one_extra_link_per_topic")]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "link"], name="one_extra_link_per_topic")
+        ]
 
     def __str__(self) -> str:
         return f"{self.label} {self.link}".strip()
@@ -105,7 +109,9 @@ class PaperMatchQuerySet(models.QuerySet):
 
     def for_review(self) -> PaperMatchQuerySet:
         """What a row of the organizers' page shows: the topic, its meeting and presenter."""
-        return self.select_related("topic__block__meeting", "topic__block__presenter", "resolved_by")
+        return self.select_related(
+            "topic__block__meeting", "topic__block__presenter", "resolved_by"
+        )
 
     def in_tab(self, status: str) -> PaperMatchQuerySet:
         """One tab of the organizers' page: open searches, or what was decided (any topic)."""
@@ -141,15 +147,24 @@ class PaperMatch(models.Model):
         MATCHED = "matched", _("自動で一致")
         CONFIRMED = "confirmed", _("確認済み")
         DISMISSED = "dismissed", _("該当なし")
-        SUPERSEDED = "superseded", _("対象外")  # the topic got a URL, was deleted or is no paper now
+        SUPERSEDED = (
+            "superseded",
+            _("対象外"),
+        )  # the topic got a URL, was deleted or is no paper now
 
-    topic = models.OneToOneField("topics.Topic", on_delete=models.CASCADE, related_name="paper_match")
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
+    topic = models.OneToOneField(
+        "topics.Topic", on_delete=models.CASCADE, related_name="paper_match"
+    )
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     # The title as searched: the topic's may be edited later, which calls for a new search.
     title = models.CharField(max_length=300, blank=True)
     # Up to five {"arxiv_id", "title", "authors", "more_authors", "year"}, best first.
     suggestions = models.JSONField(default=list, blank=True)
-    arxiv_id = models.CharField(max_length=40, blank=True)  # the paper attached, automatically or not
+    arxiv_id = models.CharField(
+        max_length=40, blank=True
+    )  # the paper attached, automatically or not
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -40,7 +40,8 @@ def paper_matches_queue(*, topics: QuerySet[Topic], start: bool = True) -> int:
     )
     # ignore_conflicts: two imports of the same meeting at once queue each topic once.
     created = PaperMatch.objects.bulk_create(
-        [PaperMatch(topic_id=pk, title=title[:300]) for pk, title in eligible], ignore_conflicts=True
+        [PaperMatch(topic_id=pk, title=title[:300]) for pk, title in eligible],
+        ignore_conflicts=True,
     )
     if created and start:
         _schedule_on_commit()
@@ -195,7 +196,7 @@ def paper_match_confirm(*, match: PaperMatch, arxiv_id: str, by) -> PaperMatch:
 
 @transaction.atomic
 def paper_match_dismiss(*, match: PaperMatch, by) -> PaperMatch:
-    """"None of these": the topic keeps no URL and leaves the review list."""
+    """ "None of these": the topic keeps no URL and leaves the review list."""
     match = _lock(match)
     if match.status not in PaperMatch.NEEDS_REVIEW:
         raise NotActionable(match.status)

@@ -34,16 +34,24 @@ def earlier_presentations(*, link_ids: set[int], before: dt.date) -> dict[int, l
     for topic in topics:
         meeting = topic.block.meeting
         found[topic.link_id].append(
-            Presentation(meeting.date, topic.block.presenter.display_name, topic.display_title,
-                         f"{meeting.get_absolute_url()}#{topic.anchor}")
+            Presentation(
+                meeting.date,
+                topic.block.presenter.display_name,
+                topic.display_title,
+                f"{meeting.get_absolute_url()}#{topic.anchor}",
+            )
         )
-    deep_dives = DeepDive.objects.filter(link_id__in=link_ids, meeting__date__lt=before).select_related(
-        "meeting", "presenter"
-    )
+    deep_dives = DeepDive.objects.filter(
+        link_id__in=link_ids, meeting__date__lt=before
+    ).select_related("meeting", "presenter")
     for deep_dive in deep_dives:
         found[deep_dive.link_id].append(
-            Presentation(deep_dive.meeting.date, deep_dive.presenter.display_name, deep_dive.title,
-                         f"{deep_dive.meeting.get_absolute_url()}#deep-dive")
+            Presentation(
+                deep_dive.meeting.date,
+                deep_dive.presenter.display_name,
+                deep_dive.title,
+                f"{deep_dive.meeting.get_absolute_url()}#deep-dive",
+            )
         )
     for presentations in found.values():
         presentations.sort(key=lambda p: p.date, reverse=True)
@@ -53,7 +61,9 @@ def earlier_presentations(*, link_ids: set[int], before: dt.date) -> dict[int, l
 def attach_earlier_presentations(topics, *, before: dt.date) -> None:
     """Give each topic an `earlier` list for its card, in one query per kind of source."""
     topics = list(topics)
-    earlier = earlier_presentations(link_ids={t.link_id for t in topics if t.link_id}, before=before)
+    earlier = earlier_presentations(
+        link_ids={t.link_id for t in topics if t.link_id}, before=before
+    )
     for topic in topics:
         topic.earlier = earlier.get(topic.link_id, []) if topic.link_id else []
 

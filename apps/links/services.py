@@ -34,7 +34,9 @@ def link_for_pasted_url(url: str) -> Link | None:
         return link
     try:
         with transaction.atomic():
-            return Link.objects.create(canonical_url=target.canonical_url, kind=target.kind, key=target.key)
+            return Link.objects.create(
+                canonical_url=target.canonical_url, kind=target.kind, key=target.key
+            )
     except IntegrityError:
         # Two members pasted the same paper at the same moment.
         return Link.objects.get(canonical_url=target.canonical_url)
@@ -58,7 +60,9 @@ def _send_fetch(link_id: int) -> None:
     try:
         fetch_link.delay(link_id)
     except Exception:  # any broker failure: the sweep retries later
-        logger.warning("could not queue the fetch of link %s; the sweep will", link_id, exc_info=True)
+        logger.warning(
+            "could not queue the fetch of link %s; the sweep will", link_id, exc_info=True
+        )
 
 
 def link_claim(*, link_ids: list[int]) -> list[Link]:
@@ -70,7 +74,11 @@ def link_claim(*, link_ids: list[int]) -> list[Link]:
     Link.objects.filter(pk__in=link_ids, status=Link.Status.PENDING).update(
         status=Link.Status.FETCHING, claimed_at=stamp
     )
-    return list(Link.objects.filter(pk__in=link_ids, status=Link.Status.FETCHING, claimed_at=stamp).order_by("pk"))
+    return list(
+        Link.objects.filter(
+            pk__in=link_ids, status=Link.Status.FETCHING, claimed_at=stamp
+        ).order_by("pk")
+    )
 
 
 @transaction.atomic
@@ -122,7 +130,9 @@ def link_mark_failed(*, link: Link, reason: str, message: str) -> Link:
     link.failure_reason = reason[:40]
     link.failure_message = message[:300]
     link.claimed_at = None
-    link.save(update_fields=["status", "failure_reason", "failure_message", "claimed_at", "updated_at"])
+    link.save(
+        update_fields=["status", "failure_reason", "failure_message", "claimed_at", "updated_at"]
+    )
     meetings_touch_for_link(link_id=link.pk)
     return link
 

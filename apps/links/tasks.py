@@ -78,7 +78,9 @@ def _still_arriving(first_scheduled: float) -> bool:
 def fetch_arxiv_batch(self, first_scheduled: float | None = None) -> int:
     first_scheduled = first_scheduled or time.time()
     if _still_arriving(first_scheduled):
-        fetch_arxiv_batch.apply_async(kwargs={"first_scheduled": first_scheduled}, countdown=ARXIV_GATHER_SECONDS)
+        fetch_arxiv_batch.apply_async(
+            kwargs={"first_scheduled": first_scheduled}, countdown=ARXIV_GATHER_SECONDS
+        )
         return 0
     # Papers pasted from now on need a batch of their own.
     cache.delete(ARXIV_BATCH_FLAG)
@@ -178,8 +180,12 @@ def search_paper_titles(self) -> int:
 
 def sweep_paper_searches(*, now, grace: dt.timedelta) -> None:
     """Part of the links sweep: a search lost with a dead worker or a broker that was down."""
-    stuck = PaperMatch.objects.filter(status=PaperMatch.Status.SEARCHING, claimed_at__lt=now - STUCK_AFTER)
+    stuck = PaperMatch.objects.filter(
+        status=PaperMatch.Status.SEARCHING, claimed_at__lt=now - STUCK_AFTER
+    )
     stuck.update(status=PaperMatch.Status.PENDING, claimed_at=None)
-    waiting = PaperMatch.objects.filter(status=PaperMatch.Status.PENDING, updated_at__lt=now - grace)
+    waiting = PaperMatch.objects.filter(
+        status=PaperMatch.Status.PENDING, updated_at__lt=now - grace
+    )
     if waiting.exists():
         schedule_paper_searches()

@@ -79,7 +79,11 @@ def decide(title: str, candidates: list[Candidate]) -> Outcome:
     def rank(candidate: Candidate) -> tuple[bool, float, float]:
         theirs = _words(candidate.title)
         shared = len(mine & theirs)
-        return (title_key(candidate.title) != key, -shared / max(len(mine), 1), -shared / max(len(theirs), 1))
+        return (
+            title_key(candidate.title) != key,
+            -shared / max(len(mine), 1),
+            -shared / max(len(theirs), 1),
+        )
 
     return Outcome(suggestions=sorted(candidates, key=rank)[:MAX_SUGGESTIONS])
 
@@ -95,7 +99,9 @@ def search_pending(*, limit: int = BATCH) -> int:
     the queue then.
     """
     waiting = PaperMatch.objects.filter(status=PaperMatch.Status.PENDING).order_by("pk")
-    matches = paper_matches.paper_match_claim(match_ids=list(waiting.values_list("pk", flat=True)[:limit]))
+    matches = paper_matches.paper_match_claim(
+        match_ids=list(waiting.values_list("pk", flat=True)[:limit])
+    )
     for index, match in enumerate(matches):
         try:
             search_one(match)
@@ -133,7 +139,9 @@ def search_one(match: PaperMatch) -> PaperMatch:
             raise SearchInterrupted(str(exc)) from exc
         if isinstance(exc, TimeoutError):
             return paper_matches.paper_match_fail(
-                match=match, reason="timeout", message=_("arXivへの問い合わせの順番が回ってきませんでした。")
+                match=match,
+                reason="timeout",
+                message=_("arXivへの問い合わせの順番が回ってきませんでした。"),
             )
         return paper_matches.paper_match_fail(match=match, reason=exc.reason, message=exc.message)
     except SoftTimeLimitExceeded:

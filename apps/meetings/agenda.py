@@ -73,7 +73,9 @@ def agenda_for(meeting: Meeting) -> Agenda:
         entry = AgendaBlock(block=block)
         for topic in block.topics.all():
             minutes = topic.minutes if topic.minutes is not None else defaults.get(topic.kind, 5)
-            entry.items.append(AgendaItem(topic=topic, minutes=minutes, uses_default=topic.minutes is None))
+            entry.items.append(
+                AgendaItem(topic=topic, minutes=minutes, uses_default=topic.minutes is None)
+            )
             if topic.if_time_allows:
                 optional += minutes
             else:
@@ -109,7 +111,12 @@ def agenda_order(meeting: Meeting) -> dict:
 
     blocks = list(meeting.blocks.order_by("position", "pk").values_list("pk", flat=True))
     topics: dict[str, list[int]] = {str(pk): [] for pk in blocks}
-    rows = Topic.objects.live().filter(block__meeting=meeting).order_by("position", "pk").values_list("block_id", "pk")
+    rows = (
+        Topic.objects.live()
+        .filter(block__meeting=meeting)
+        .order_by("position", "pk")
+        .values_list("block_id", "pk")
+    )
     for block_id, topic_id in rows:
         topics[str(block_id)].append(topic_id)
     return {"blocks": blocks, "topics": topics}

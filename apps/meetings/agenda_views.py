@@ -37,9 +37,13 @@ class BudgetForm(forms.Form):
 
 
 class MainTopicForm(forms.Form):
-    presenter = forms.ModelChoiceField(queryset=get_user_model().objects.filter(is_active=True), label=gettext_lazy("発表者"))
+    presenter = forms.ModelChoiceField(
+        queryset=get_user_model().objects.filter(is_active=True), label=gettext_lazy("発表者")
+    )
     paper_url = forms.URLField(required=False, max_length=2000, label=gettext_lazy("論文URL"))
-    minutes = forms.IntegerField(min_value=1, max_value=240, initial=30, label=gettext_lazy("持ち時間 (分)"))
+    minutes = forms.IntegerField(
+        min_value=1, max_value=240, initial=30, label=gettext_lazy("持ち時間 (分)")
+    )
 
 
 class LengthForm(forms.Form):
@@ -55,11 +59,21 @@ def _organizer_meeting(request, date) -> Meeting:
 def _builder_context(meeting: Meeting, **extra) -> dict:
     meeting = Meeting.objects.select_related("deep_dive__presenter").get(pk=meeting.pk)
     deep_dive = DeepDive.objects.filter(meeting=meeting).first()
-    initial = {"presenter": deep_dive.presenter_id, "paper_url": deep_dive.paper_url, "minutes": deep_dive.minutes} if deep_dive else {}
+    initial = (
+        {
+            "presenter": deep_dive.presenter_id,
+            "paper_url": deep_dive.paper_url,
+            "minutes": deep_dive.minutes,
+        }
+        if deep_dive
+        else {}
+    )
     return {
         "meeting": meeting,
         "agenda": agenda.agenda_for(meeting),
-        "status_moves": sorted(services.STATUS_MOVES.get(meeting.status, ()), key=list(Meeting.Status).index),
+        "status_moves": sorted(
+            services.STATUS_MOVES.get(meeting.status, ()), key=list(Meeting.Status).index
+        ),
         "main_topic_form": extra.pop("main_topic_form", None) or MainTopicForm(initial=initial),
         "rotation": rotation_queue(today=selectors.today())[:8],
         "next_meeting": services.next_meeting_after(meeting),
@@ -115,7 +129,9 @@ def agenda_move_block(request, date):
         ids = list(meeting.blocks.order_by("position", "pk").values_list("pk", flat=True))
         if block_id not in ids:
             raise ValidationError(_("この勉強会の発表者ではありません。"))
-        services.agenda_move_block(meeting=meeting, block_id=block_id, to_index=_step_or_index(request, ids, block_id))
+        services.agenda_move_block(
+            meeting=meeting, block_id=block_id, to_index=_step_or_index(request, ids, block_id)
+        )
     except (ValueError, ValidationError) as exc:
         return _respond(request, meeting, error=_message(exc, _("並べ替えできませんでした。")))
     return _order_changed(request, meeting, _("発表順を変更しました。"))
@@ -126,7 +142,12 @@ def _meeting_topic(meeting: Meeting, raw_id: str) -> Topic:
         topic_id = int(raw_id)
     except ValueError as exc:
         raise ValidationError(_("トピックが見つかりません。")) from exc
-    topic = Topic.objects.live().select_related("block__meeting", "block__presenter").filter(pk=topic_id).first()
+    topic = (
+        Topic.objects.live()
+        .select_related("block__meeting", "block__presenter")
+        .filter(pk=topic_id)
+        .first()
+    )
     if topic is None or topic.block.meeting_id != meeting.pk:
         raise ValidationError(_("この勉強会のトピックではありません。"))
     return topic
@@ -138,7 +159,12 @@ def agenda_move_topic(request, date):
     meeting = _organizer_meeting(request, date)
     try:
         topic = _meeting_topic(meeting, request.POST.get("topic", ""))
-        ids = list(Topic.objects.live().filter(block_id=topic.block_id).order_by("position", "pk").values_list("pk", flat=True))
+        ids = list(
+            Topic.objects.live()
+            .filter(block_id=topic.block_id)
+            .order_by("position", "pk")
+            .values_list("pk", flat=True)
+        )
         services.agenda_move_topic(topic=topic, to_index=_step_or_index(request, ids, topic.pk))
     except ValidationError as exc:
         return _respond(request, meeting, error=_message(exc, _("並べ替えできませんでした。")))
@@ -154,10 +180,18 @@ def agenda_topic_budget(request, date, topic_id: int):
         topic = _meeting_topic(meeting, str(topic_id))
         if not form.is_valid():
             raise ValidationError(_("持ち時間は1〜240分で入力してください。"))
-        topic_set_budget(topic=topic, minutes=form.cleaned_data["minutes"], if_time_allows=form.cleaned_data["if_time_allows"])
+        topic_set_budget(
+            topic=topic,
+            minutes=form.cleaned_data["minutes"],
+            if_time_allows=form.cleaned_data["if_time_allows"],
+        )
     except ValidationError as exc:
         return _respond(request, meeting, error=_message(exc, _("保存できませんでした。")))
-    return _respond(request, meeting, message=_("「%(title)s」の時間を保存しました。") % {"title": topic.display_title})
+    return _respond(
+        request,
+        meeting,
+        message=_("「%(title)s」の時間を保存しました。") % {"title": topic.display_title},
+    )
 
 
 @login_required
@@ -172,7 +206,12 @@ def agenda_topic_to_next(request, date, topic_id: int):
         topic_move_to_meeting(topic=topic, meeting=target)
     except ValidationError as exc:
         return _respond(request, meeting, error=_message(exc, _("移動できませんでした。")))
-    return _respond(request, meeting, message=_("「%(title)s」を %(date)s の勉強会に移しました。") % {"title": topic.display_title, "date": target.date})
+    return _respond(
+        request,
+        meeting,
+        message=_("「%(title)s」を %(date)s の勉強会に移しました。")
+        % {"title": topic.display_title, "date": target.date},
+    )
 
 
 @login_required
@@ -181,10 +220,21 @@ def agenda_main_topic(request, date):
     meeting = _organizer_meeting(request, date)
     form = MainTopicForm(request.POST)
     if not form.is_valid():
-        return _respond(request, meeting, error=_("メインTOPICの入力を確認してください。"), main_topic_form=form)
+        return _respond(
+            request, meeting, error=_("メインTOPICの入力を確認してください。"), main_topic_form=form
+        )
     data = form.cleaned_data
-    deep_dive_assign(meeting=meeting, presenter=data["presenter"], paper_url=data["paper_url"], minutes=data["minutes"])
-    return _respond(request, meeting, message=_("メインTOPICを %(name)s さんに割り当てました。") % {"name": data["presenter"]})
+    deep_dive_assign(
+        meeting=meeting,
+        presenter=data["presenter"],
+        paper_url=data["paper_url"],
+        minutes=data["minutes"],
+    )
+    return _respond(
+        request,
+        meeting,
+        message=_("メインTOPICを %(name)s さんに割り当てました。") % {"name": data["presenter"]},
+    )
 
 
 @login_required
@@ -198,7 +248,11 @@ def agenda_status(request, date):
         meeting = services.meeting_set_status(meeting=meeting, status=status)
     except ValidationError as exc:
         return _respond(request, meeting, error=_message(exc, _("変更できませんでした。")))
-    return _respond(request, meeting, message=_("状態を「%(status)s」にしました。") % {"status": meeting.get_status_display()})
+    return _respond(
+        request,
+        meeting,
+        message=_("状態を「%(status)s」にしました。") % {"status": meeting.get_status_display()},
+    )
 
 
 @login_required

@@ -83,7 +83,9 @@ def meeting_step(request, date):
         if target is None:
             meeting = services.meeting_set_current_topic(meeting=meeting, topic_id=None)
         else:
-            meeting = services.meeting_set_current_topic(meeting=meeting, topic_id=None if target == MAIN else target, main=target == MAIN)
+            meeting = services.meeting_set_current_topic(
+                meeting=meeting, topic_id=None if target == MAIN else target, main=target == MAIN
+            )
     if request.htmx:
         return render(request, "meetings/present.html#stage", present_context(meeting))
     return redirect("meetings:present", date=meeting.date)

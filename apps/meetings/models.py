@@ -62,15 +62,18 @@ class Meeting(models.Model):
         _("案内"), blank=True, default=DEFAULT_GUIDANCE, help_text=_("Markdownで書けます。")
     )
     guidance_html = models.TextField(editable=False, blank=True)
-    status = models.CharField(
-        _("状態"), max_length=10, choices=Status.choices, default=Status.OPEN
-    )
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.OPEN)
     length_minutes = models.PositiveSmallIntegerField(
         _("時間 (分)"), default=90, help_text=_("アジェンダの合計時間をこれと比べます。")
     )
     # Meeting-day mode: the topic being presented now, and since when (for its timer).
     current_topic = models.ForeignKey(
-        "topics.Topic", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        "topics.Topic",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
     current_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Bumped by every write to the board, so that open pages can poll one number cheaply.

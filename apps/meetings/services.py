@@ -94,7 +94,9 @@ def schedule_upcoming_meetings(
         try:
             with transaction.atomic():
                 created.append(
-                    meeting_create(date=date, title=title, guidance=guidance, length_minutes=length_minutes)
+                    meeting_create(
+                        date=date, title=title, guidance=guidance, length_minutes=length_minutes
+                    )
                 )
         except IntegrityError:
             # Another worker created it between our check and insert: that is the goal.
@@ -110,7 +112,9 @@ def presenter_block_for(*, meeting: Meeting, presenter) -> PresenterBlock:
     last = meeting.blocks.aggregate(last=Max("position"))["last"]
     block = PresenterBlock(meeting=meeting, presenter=presenter, position=(last or 0) + 1)
     # Both keys come from this service, not from a form: the database's own constraints suffice.
-    block.full_clean(exclude=["meeting", "presenter"], validate_unique=False, validate_constraints=False)
+    block.full_clean(
+        exclude=["meeting", "presenter"], validate_unique=False, validate_constraints=False
+    )
     block.save()
     return block
 
@@ -150,7 +154,9 @@ def meetings_touch_for_link(*, link_id: int) -> None:
 
     via_topics = Topic.objects.filter(link_id=link_id).values("block__meeting_id")
     via_deep_dives = DeepDive.objects.filter(link_id=link_id).values("meeting_id")
-    Meeting.objects.filter(Q(pk__in=via_topics) | Q(pk__in=via_deep_dives)).update(revision=F("revision") + 1)
+    Meeting.objects.filter(Q(pk__in=via_topics) | Q(pk__in=via_deep_dives)).update(
+        revision=F("revision") + 1
+    )
 
 
 # --- the agenda ---------------------------------------------------------------------------
@@ -239,7 +245,9 @@ def meeting_set_length(*, meeting: Meeting, length_minutes: int) -> Meeting:
 
 
 @transaction.atomic
-def meeting_set_current_topic(*, meeting: Meeting, topic_id: int | None, main: bool = False) -> Meeting:
+def meeting_set_current_topic(
+    *, meeting: Meeting, topic_id: int | None, main: bool = False
+) -> Meeting:
     """Meeting-day mode: which topic is on now (or the main topic); its timer starts now.
 
     No topic and not the main topic means the meeting is not being run (yet, or any more).

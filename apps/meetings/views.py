@@ -43,7 +43,9 @@ def render_board(request, date, *, remark_forms=None, status=200):
         body = _render_board_body(request, date, remark_forms=remark_forms, undo_topic=undo_topic)
         if cacheable:
             board_cache.store_body(request, body=body, **key)
-    return render(request, "meetings/board.html", {"meeting": head, "board_body": body}, status=status)
+    return render(
+        request, "meetings/board.html", {"meeting": head, "board_body": body}, status=status
+    )
 
 
 def _render_board_body(request, date, *, remark_forms, undo_topic) -> str:
@@ -51,7 +53,8 @@ def _render_board_body(request, date, *, remark_forms, undo_topic) -> str:
     if meeting is None:  # deleted between the two reads
         raise Http404(_("この日の勉強会はありません。"))
     attach_earlier_presentations(
-        (topic for block in meeting.blocks.all() for topic in block.topics.all()), before=meeting.date
+        (topic for block in meeting.blocks.all() for topic in block.topics.all()),
+        before=meeting.date,
     )
     context = {
         "meeting": meeting,

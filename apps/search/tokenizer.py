@@ -96,7 +96,9 @@ def tokenize_spans(normalized_text: str) -> list[Token]:
         elif len(run) == 1:
             out.append(Token(run, start, end))
         else:
-            out.extend([Token(run[i : i + 2], start + i, start + i + 2) for i in range(len(run) - 1)])
+            out.extend(
+                [Token(run[i : i + 2], start + i, start + i + 2) for i in range(len(run) - 1)]
+            )
             out.append(Token(run[-1], end - 1, end))
     return out
 

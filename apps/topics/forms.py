@@ -29,7 +29,8 @@ def parse_extra_links(text: str) -> list[tuple[str, str]]:
             validate(url)
         except ValidationError as exc:
             raise ValidationError(
-                _("%(number)s行目のURLが正しくありません: %(url)s"), params={"number": number, "url": url[:80]}
+                _("%(number)s行目のURLが正しくありません: %(url)s"),
+                params={"number": number, "url": url[:80]},
             ) from exc
         links.append((label, url))
     if len(links) > MAX_EXTRA_LINKS:
@@ -55,7 +56,12 @@ class TopicForm(VersionedForm):
         label=_("追加リンク"),
         required=False,
         max_length=5_000,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "code https://github.com/…\nslides https://speakerdeck.com/…"}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 2,
+                "placeholder": "code https://github.com/…\nslides https://speakerdeck.com/…",
+            }
+        ),
         help_text=_("コード・スライドなど。1行に1つ、先頭にラベルを付けられます。"),
     )
 
@@ -63,10 +69,14 @@ class TopicForm(VersionedForm):
         model = Topic
         fields = ["url", "title", "notes"]  # kind is a form field: it also offers "auto"
         widgets = {
-            "url": forms.URLInput(attrs={"placeholder": "https://arxiv.org/abs/…", "inputmode": "url"}),
+            "url": forms.URLInput(
+                attrs={"placeholder": "https://arxiv.org/abs/…", "inputmode": "url"}
+            ),
             "title": forms.TextInput(attrs={"autocomplete": "off", "data-focus-first": ""}),
         }
-        error_messages = {"url": {"invalid": _("URLの形式が正しくありません (https://… で入力してください)。")}}
+        error_messages = {
+            "url": {"invalid": _("URLの形式が正しくありません (https://… で入力してください)。")}
+        }
 
     field_order = ["kind", "url", "title", "notes", "extra_links"]
     id_prefix = "topic"
@@ -91,7 +101,6 @@ class TopicForm(VersionedForm):
                 }
             )
 
-
     def clean_extra_links(self) -> list[tuple[str, str]]:
         return parse_extra_links(self.cleaned_data.get("extra_links", ""))
 
@@ -102,4 +111,6 @@ class RemarkForm(VersionedForm):
     class Meta:
         model = Remark
         fields = ["body"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 2, "maxlength": 2000, "data-enter-submits": ""})}
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 2, "maxlength": 2000, "data-enter-submits": ""})
+        }

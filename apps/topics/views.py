@@ -88,13 +88,13 @@ def topic_create(request, date):
     # The new card appears inside the presenter's block, which is created on the first topic.
     block = (
         PresenterBlock.objects.select_related("presenter", "meeting")
-        .prefetch_related(
-            Prefetch("topics", queryset=Topic.objects.live().for_cards())
-        )
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.live().for_cards()))
         .get(pk=topic.block_id)
     )
     attach_earlier_presentations(block.topics.all(), before=meeting.date)
-    response = render(request, "meetings/board.html#presenter-section", {"block": block, "meeting": meeting})
+    response = render(
+        request, "meetings/board.html#presenter-section", {"block": block, "meeting": meeting}
+    )
     if had_block:
         retarget(response, f"#presenter-{block.presenter.handle}")
         reswap(response, "outerHTML")
@@ -139,7 +139,9 @@ def topic_edit(request, topic_id: int):
         if not request.htmx:
             messages.success(request, _("トピックを保存しました。"))
             return redirect(f"{saved.block.meeting.get_absolute_url()}#{saved.anchor}")
-        return changed(render(request, CARD, {"topic": _card_after_save(topic, saved)}), _("保存しました。"))
+        return changed(
+            render(request, CARD, {"topic": _card_after_save(topic, saved)}), _("保存しました。")
+        )
     return _form_error(request, template, context, target=f"#{topic.anchor}")
 
 
@@ -152,7 +154,9 @@ def _card_after_save(card: Topic, saved: Topic) -> Topic:
         card.link = saved.link
         attach_earlier_presentations([card], before=card.block.meeting.date)
     card._prefetched_objects_cache.pop("extra_links", None)  # the form may have changed them
-    prefetch_related_objects([card], Prefetch("extra_links", queryset=TopicLink.objects.select_related("link")))
+    prefetch_related_objects(
+        [card], Prefetch("extra_links", queryset=TopicLink.objects.select_related("link"))
+    )
     return card
 
 
@@ -167,7 +171,9 @@ def topic_delete(request, topic_id: int):
     services.topic_delete(topic=topic)
     if not request.htmx:
         request.session["undo_topic_id"] = topic.pk
-        messages.success(request, _("トピック「%(title)s」を削除しました。") % {"title": topic.title})
+        messages.success(
+            request, _("トピック「%(title)s」を削除しました。") % {"title": topic.title}
+        )
         return redirect(topic.block.meeting.get_absolute_url())
     response = render(request, "topics/card.html#topic-deleted", {"topic": topic})
     return changed(response, _("削除しました。元に戻すボタンで取り消せます。"))
@@ -208,7 +214,9 @@ def _add_remark(request, *, meeting, anchor: str, target: dict, remarks_owner):
             return changed(response, _("コメントを追加しました。"))
     if request.htmx:
         context = {"form": form, "anchor": anchor, "action": request.path}
-        return _form_error(request, "topics/card.html#remark-form", context, target=f"#remark-form-{anchor}")
+        return _form_error(
+            request, "topics/card.html#remark-form", context, target=f"#remark-form-{anchor}"
+        )
     # Show the board again with the message inside the form that failed; keep the text.
     return render_board(request, meeting.date, remark_forms={anchor: form}, status=422)
 
@@ -249,7 +257,9 @@ def _remark(remark_id: int) -> Remark:
 def remark_edit(request, remark_id: int):
     remark = _remark(remark_id)
     _require(permissions.can_edit_remark(request.user, remark))
-    template = "topics/card.html#remark-edit-form" if request.htmx else "topics/remark_form_page.html"
+    template = (
+        "topics/card.html#remark-edit-form" if request.htmx else "topics/remark_form_page.html"
+    )
     if request.method == "GET":
         if request.htmx and "cancel" in request.GET:
             return render(request, "topics/card.html#remark", {"remark": remark})
@@ -259,12 +269,17 @@ def remark_edit(request, remark_id: int):
     saved = save_versioned(
         form,
         context,
-        lambda data: services.remark_update(remark=remark, expected_version=data["version"], body=data["body"]),
+        lambda data: services.remark_update(
+            remark=remark, expected_version=data["version"], body=data["body"]
+        ),
     )
     if saved is not None:
         if not request.htmx:
             return redirect(remark_board_url(saved))
-        return changed(render(request, "topics/card.html#remark", {"remark": _remark(saved.pk)}), _("保存しました。"))
+        return changed(
+            render(request, "topics/card.html#remark", {"remark": _remark(saved.pk)}),
+            _("保存しました。"),
+        )
     return _form_error(request, template, context, target=f"#remark-{remark.pk}")
 
 

@@ -16,7 +16,9 @@ def _search(client, query: str) -> str:
     return client.get(reverse("search:search"), {"q": query}).content.decode()
 
 
-def test_a_member_renames_themselves_and_search_finds_their_topics_by_the_new_name(member_client, member):
+def test_a_member_renames_themselves_and_search_finds_their_topics_by_the_new_name(
+    member_client, member
+):
     factories.topic(presenter=member, title="蒸留の論文")
 
     response = member_client.post(reverse("profile"), {"display_name": "  Kenta Sato  "})
@@ -88,7 +90,11 @@ def test_a_wrong_old_password_is_reported(client):
 
     response = client.post(
         reverse("password_change"),
-        {"old_password": "wrong", "new_password1": "new-pass-2026-x", "new_password2": "new-pass-2026-x"},
+        {
+            "old_password": "wrong",
+            "new_password1": "new-pass-2026-x",
+            "new_password2": "new-pass-2026-x",
+        },
     )
 
     assert response.status_code == 200
@@ -101,7 +107,9 @@ def test_an_admin_rename_reaches_the_search_index(admin_client):
     factories.topic(presenter=member, title="量子化の話")
     url = reverse("admin:accounts_user_change", args=[member.pk])
     form = admin_client.get(url).context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list | tuple)}
+    data = {
+        k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list | tuple)
+    }
     data.update(
         display_name="Renamed Person",
         handle="newh",

@@ -48,10 +48,20 @@ def suggested_match(title: str = MEMORY_TITLE) -> PaperMatch:
         match=match,
         title=title,
         suggestions=[
-            {"arxiv_id": "2503.08026", "title": "In Prospect and Retrospect: Reflective Memory Management",
-             "authors": ["Zhen Tan", "Jun Yan"], "more_authors": 13, "year": 2025},
-            {"arxiv_id": "2410.11122", "title": "Memory Management Strategies for Long-term Dialogue Agents",
-             "authors": ["Jiro Sato"], "more_authors": 0, "year": 2024},
+            {
+                "arxiv_id": "2503.08026",
+                "title": "In Prospect and Retrospect: Reflective Memory Management",
+                "authors": ["Zhen Tan", "Jun Yan"],
+                "more_authors": 13,
+                "year": 2025,
+            },
+            {
+                "arxiv_id": "2410.11122",
+                "title": "Memory Management Strategies for Long-term Dialogue Agents",
+                "authors": ["Jiro Sato"],
+                "more_authors": 0,
+                "year": 2024,
+            },
         ],
     )
 
@@ -121,7 +131,9 @@ def test_reimporting_queues_nothing_twice(django_capture_on_commit_callbacks, se
     assert sent == []
 
 
-def test_a_paper_deleted_on_the_board_is_not_queued_on_reimport(django_capture_on_commit_callbacks, sent):
+def test_a_paper_deleted_on_the_board_is_not_queued_on_reimport(
+    django_capture_on_commit_callbacks, sent
+):
     import_text(fixture_text("constructs.txt"))
     PaperMatch.objects.all().delete()  # as if imported before paper matching existed
     topic_delete(topic=Topic.objects.get(kind="paper"))
@@ -146,7 +158,9 @@ def test_the_upload_page_queues_the_search_and_the_worker_attaches_the_paper(
     organizer_client, arxiv, django_capture_on_commit_callbacks, sent
 ):
     arxiv.answer(ATTENTION_PHRASE, "arxiv_search_attention.xml")
-    upload = SimpleUploadedFile("constructs.txt", fixture_bytes("constructs.txt"), content_type="text/plain")
+    upload = SimpleUploadedFile(
+        "constructs.txt", fixture_bytes("constructs.txt"), content_type="text/plain"
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         response = organizer_client.post(reverse("archive:import"), {"files": upload})
@@ -195,7 +209,9 @@ def test_decisions_need_a_csrf_token(organizer):
     client = Client(enforce_csrf_checks=True)
     client.force_login(organizer)
 
-    response = client.post(reverse("archive:paper-confirm", args=[match.pk]), {"arxiv_id": "2503.08026"})
+    response = client.post(
+        reverse("archive:paper-confirm", args=[match.pk]), {"arxiv_id": "2503.08026"}
+    )
 
     assert response.status_code == 403
     match.refresh_from_db()
@@ -204,7 +220,9 @@ def test_decisions_need_a_csrf_token(organizer):
 
 def test_decisions_are_posts_only(organizer_client):
     match = suggested_match()
-    assert organizer_client.get(reverse("archive:paper-dismiss", args=[match.pk])).status_code == 405
+    assert (
+        organizer_client.get(reverse("archive:paper-dismiss", args=[match.pk])).status_code == 405
+    )
 
 
 # --- the page ---------------------------------------------------------------------------------
@@ -246,8 +264,14 @@ def test_no_match_and_failures_are_visible_with_their_reason(organizer_client):
 def test_a_topic_that_got_its_url_leaves_the_list(organizer_client):
     match = suggested_match()
     topic = match.topic
-    topic_update(topic=topic, expected_version=None, kind="paper", title=topic.title,
-                 url="https://arxiv.org/abs/2503.08026", notes="")
+    topic_update(
+        topic=topic,
+        expected_version=None,
+        kind="paper",
+        title=topic.title,
+        url="https://arxiv.org/abs/2503.08026",
+        notes="",
+    )
 
     html = organizer_client.get(PAGE).content.decode()
 
@@ -301,7 +325,8 @@ def test_confirming_a_suggestion_attaches_it_and_says_so(organizer_client, organ
     match = suggested_match()
 
     response = organizer_client.post(
-        reverse("archive:paper-confirm", args=[match.pk]), {"arxiv_id": "2503.08026", "tab": "suggested"}
+        reverse("archive:paper-confirm", args=[match.pk]),
+        {"arxiv_id": "2503.08026", "tab": "suggested"},
     )
 
     assert response.status_code == 302
@@ -310,7 +335,11 @@ def test_confirming_a_suggestion_attaches_it_and_says_so(organizer_client, organ
     topic = Topic.objects.select_related("link").get(pk=match.topic_id)
     assert topic.url == "https://arxiv.org/abs/2503.08026"
     assert (topic.link.kind, topic.link.key) == ("arxiv", "2503.08026")
-    assert (match.status, match.arxiv_id, match.resolved_by) == (Status.CONFIRMED, "2503.08026", organizer)
+    assert (match.status, match.arxiv_id, match.resolved_by) == (
+        Status.CONFIRMED,
+        "2503.08026",
+        organizer,
+    )
     html = organizer_client.get(response["Location"]).content.decode()
     assert "arXiv:2503.08026 をトピックのURLにしました。" in html
     assert MEMORY_TITLE not in html  # it left the list
@@ -322,13 +351,17 @@ def test_confirming_with_htmx_swaps_the_row_and_refreshes_the_tabs(organizer_cli
     match = suggested_match()
 
     response = organizer_client.post(
-        reverse("archive:paper-confirm", args=[match.pk]), {"arxiv_id": "2410.11122"}, headers={"HX-Request": "true"}
+        reverse("archive:paper-confirm", args=[match.pk]),
+        {"arxiv_id": "2410.11122"},
+        headers={"HX-Request": "true"},
     )
 
     assert response.status_code == 200
     assert response["HX-Trigger"] == '{"paper-matches-changed": {}}'
     html = response.content.decode()
-    assert html.lstrip().startswith(f'<li class="card paper-match status-confirmed" id="paper-match-{match.pk}"')
+    assert html.lstrip().startswith(
+        f'<li class="card paper-match status-confirmed" id="paper-match-{match.pk}"'
+    )
     assert "arXiv:2410.11122" in html
     assert "<html" not in html
 
@@ -338,11 +371,15 @@ def test_only_a_suggested_paper_can_be_confirmed(organizer_client):
 
     for arxiv_id in ["1706.03762", "", "../../etc/passwd", "x" * 5000]:
         response = organizer_client.post(
-            reverse("archive:paper-confirm", args=[match.pk]), {"arxiv_id": arxiv_id}, headers={"HX-Request": "true"}
+            reverse("archive:paper-confirm", args=[match.pk]),
+            {"arxiv_id": arxiv_id},
+            headers={"HX-Request": "true"},
         )
         assert response.status_code == 422
         assert "候補にない論文です" in response.content.decode()
-    response = organizer_client.post(reverse("archive:paper-confirm", args=[match.pk]), {"arxiv_id": "1706.03762"}, follow=True)
+    response = organizer_client.post(
+        reverse("archive:paper-confirm", args=[match.pk]), {"arxiv_id": "1706.03762"}, follow=True
+    )
     assert "候補にない論文です" in response.content.decode()
     match.refresh_from_db()
     assert match.status == Status.SUGGESTED
@@ -352,8 +389,14 @@ def test_only_a_suggested_paper_can_be_confirmed(organizer_client):
 def test_confirming_leaves_a_topic_alone_that_got_its_url_meanwhile(organizer_client):
     match = suggested_match()
     topic = match.topic
-    topic_update(topic=topic, expected_version=None, kind="paper", title=topic.title,
-                 url="https://openreview.net/forum?id=rmm", notes="")
+    topic_update(
+        topic=topic,
+        expected_version=None,
+        kind="paper",
+        title=topic.title,
+        url="https://openreview.net/forum?id=rmm",
+        notes="",
+    )
 
     response = organizer_client.post(
         reverse("archive:paper-confirm", args=[match.pk]), {"arxiv_id": "2503.08026"}, follow=True
@@ -399,12 +442,16 @@ def test_an_unknown_paper_is_404(organizer_client):
     assert organizer_client.post(reverse("archive:paper-dismiss", args=[999999])).status_code == 404
 
 
-def test_a_failed_search_is_retried_from_the_page(organizer_client, arxiv, sent, django_capture_on_commit_callbacks):
+def test_a_failed_search_is_retried_from_the_page(
+    organizer_client, arxiv, sent, django_capture_on_commit_callbacks
+):
     match = failed_match()
     arxiv.answer(ATTENTION_PHRASE, "arxiv_search_attention.xml")
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = organizer_client.post(reverse("archive:paper-search", args=[match.pk]), {"tab": "failed"})
+        response = organizer_client.post(
+            reverse("archive:paper-search", args=[match.pk]), {"tab": "failed"}
+        )
 
     assert response["Location"] == f"{PAGE}?status=failed"
     match.refresh_from_db()
@@ -420,9 +467,15 @@ def test_a_corrected_title_is_searched_again(organizer_client, arxiv, sent):
     arxiv.answer(MEMORY_TERMS, "arxiv_search_memory.xml")
     match = suggested_match(title="Reflective Memory Managment")  # a typo: suggestions
     topic = match.topic
-    topic_update(topic=topic, expected_version=None, kind="paper", notes="", url="",
-                 title="In Prospect and Retrospect: Reflective Memory Management for Long-term "
-                       "Personalized Dialogue Agents")
+    topic_update(
+        topic=topic,
+        expected_version=None,
+        kind="paper",
+        notes="",
+        url="",
+        title="In Prospect and Retrospect: Reflective Memory Management for Long-term "
+        "Personalized Dialogue Agents",
+    )
     arxiv.answer(
         'ti:"in prospect and retrospect reflective memory management for long term personalized dialogue agents"',
         "arxiv_search_memory.xml",

@@ -16,12 +16,23 @@ def admin_client_with_data(admin_client):
     topic = factories.topic(meeting=meeting)
     factories.remark(topic=topic)
     factories.deep_dive(meeting=meeting)
-    code = Link.objects.create(canonical_url="https://github.com/bloomberg/memray", kind="github", key="bloomberg/memray")
+    code = Link.objects.create(
+        canonical_url="https://github.com/bloomberg/memray", kind="github", key="bloomberg/memray"
+    )
     TopicLink.objects.create(topic=topic, link=code, label="code")
     paper = factories.topic(meeting=meeting, kind="paper", title="Attention Is All You Need")
     PaperMatch.objects.create(
-        topic=paper, status=PaperMatch.Status.SUGGESTED, title=paper.title,
-        suggestions=[{"arxiv_id": "1706.03762", "title": "Attention Is All You Need", "authors": [], "year": 2017}],
+        topic=paper,
+        status=PaperMatch.Status.SUGGESTED,
+        title=paper.title,
+        suggestions=[
+            {
+                "arxiv_id": "1706.03762",
+                "title": "Attention Is All You Need",
+                "authors": [],
+                "year": 2017,
+            }
+        ],
     )
     return admin_client
 
@@ -44,7 +55,14 @@ def test_admin_edit_of_a_topic_re_renders_its_notes(admin_client_with_data):
 
     response = admin_client_with_data.post(
         url,
-        {"block": topic.block.pk, "kind": "paper", "title": "新しい題", "url": "", "notes": "**new**", "position": 1},
+        {
+            "block": topic.block.pk,
+            "kind": "paper",
+            "title": "新しい題",
+            "url": "",
+            "notes": "**new**",
+            "position": 1,
+        },
     )
 
     topic.refresh_from_db()

@@ -486,7 +486,14 @@ def test_huge_realistic_document_renders_every_item() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["めちゃ速い", "推薦にも基盤モデル\n次の行", "段落1\n\n段落2", "a\n\n\nb", "全角（かっこ）と、句読点。", "絵文字😀 mixed 123"],
+    [
+        "めちゃ速い",
+        "推薦にも基盤モデル\n次の行",
+        "段落1\n\n段落2",
+        "a\n\n\nb",
+        "全角（かっこ）と、句読点。",
+        "絵文字😀 mixed 123",
+    ],
 )
 def test_plain_text_fast_path_gives_what_the_full_pipeline_gives(text):
     from apps.core.markdown import _cleaner, _markdown, _plain_paragraphs
@@ -497,7 +504,9 @@ def test_plain_text_fast_path_gives_what_the_full_pipeline_gives(text):
     assert fast == _cleaner().clean(_markdown().convert(text))
 
 
-@pytest.mark.parametrize("text", ["a < b", "**太字**", "- 箇条書き", "https://example.com", "  字下げ", "x_y", "末尾 "])
+@pytest.mark.parametrize(
+    "text", ["a < b", "**太字**", "- 箇条書き", "https://example.com", "  字下げ", "x_y", "末尾 "]
+)
 def test_anything_that_may_be_markup_takes_the_full_pipeline(text):
     from apps.core.markdown import _plain_paragraphs
 

@@ -56,7 +56,9 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
-    config = json.loads(run_manage("shell", "--no-imports", "-c", PRINT, env=env, tmp_path=tmp_path).stdout)
+    config = json.loads(
+        run_manage("shell", "--no-imports", "-c", PRINT, env=env, tmp_path=tmp_path).stdout
+    )
     assert config["debug"] is False
     assert config["engine"] == "django.db.backends.postgresql"
     assert config["broker"] == "redis://127.0.0.1:6379/0"

@@ -32,7 +32,9 @@ def browser():
     expect.set_options(timeout=10_000)
     if not CHROMIUM.exists():
         if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail("REQUIRE_SERVICES=1 but /usr/bin/chromium is missing (apt-get install chromium)")
+            pytest.fail(
+                "REQUIRE_SERVICES=1 but /usr/bin/chromium is missing (apt-get install chromium)"
+            )
         pytest.skip("Debian's chromium is not installed: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 

@@ -29,7 +29,9 @@ def organizer():
 
 
 def presenters(meeting) -> list[str]:
-    return [b.presenter.handle for b in meeting.blocks.order_by("position").select_related("presenter")]
+    return [
+        b.presenter.handle for b in meeting.blocks.order_by("position").select_related("presenter")
+    ]
 
 
 def test_drag_and_drop_reorders_presenters(login, live_server, meeting, organizer):
@@ -57,8 +59,12 @@ def test_keyboard_reorder_keeps_focus_on_the_moved_row(login, live_server, meeti
     page.locator(f"#move-topic-{topic_id}-up").focus()
     page.keyboard.press("Enter")
 
-    expect(page.locator(".agenda-block").first.locator(".agenda-topic").first).to_contain_text("aoi blog")
-    expect(page.locator(f"#move-topic-{topic_id}-down")).to_be_focused()  # at the top: ↑ is disabled
+    expect(page.locator(".agenda-block").first.locator(".agenda-topic").first).to_contain_text(
+        "aoi blog"
+    )
+    expect(
+        page.locator(f"#move-topic-{topic_id}-down")
+    ).to_be_focused()  # at the top: ↑ is disabled
 
 
 def test_budget_overrun_warns_and_locking_closes_the_board(login, live_server, meeting, organizer):
@@ -66,10 +72,14 @@ def test_budget_overrun_warns_and_locking_closes_the_board(login, live_server, m
     page = login(organizer)
     page.goto(f"{live_server.url}/meetings/{meeting.date}/agenda/")
 
-    expect(page.locator(".budget")).to_contain_text("5分オーバー")  # 3 papers × 10 + 3 blogs × 5 = 45
+    expect(page.locator(".budget")).to_contain_text(
+        "5分オーバー"
+    )  # 3 papers × 10 + 3 blogs × 5 = 45
     topic = page.locator(".agenda-topic").first
     topic.locator("input[type=checkbox]").check()
-    expect(page.locator(".budget")).not_to_contain_text("オーバー")  # 10 minutes now only if time allows
+    expect(page.locator(".budget")).not_to_contain_text(
+        "オーバー"
+    )  # 10 minutes now only if time allows
 
     page.get_by_role("button", name="アジェンダを確定する").click()
     expect(page.locator("#status-title")).to_contain_text("確定")

@@ -13,7 +13,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_member_logs_in_reads_the_board_and_adds_a_remark(login, live_server):
     meeting = factories.meeting(date=dt.date.today() + dt.timedelta(days=2), title="次回の勉強会")
-    topic = factories.topic(meeting=meeting, title="Memray", kind="oss", url="https://github.com/bloomberg/memray")
+    topic = factories.topic(
+        meeting=meeting, title="Memray", kind="oss", url="https://github.com/bloomberg/memray"
+    )
     member = factories.MemberFactory(handle="fr", display_name="Fumika")
 
     page = login(member)

@@ -17,7 +17,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_waiting_card_becomes_the_fetched_card_in_place(login):
     meeting = factories.meeting(date=dt.date.today() + dt.timedelta(days=2))
     member = factories.MemberFactory(handle="fr")
-    topic = factories.topic(meeting=meeting, presenter=member, url="https://github.com/bloomberg/memray", title="", kind="auto")
+    topic = factories.topic(
+        meeting=meeting,
+        presenter=member,
+        url="https://github.com/bloomberg/memray",
+        title="",
+        kind="auto",
+    )
     page = login(member)
     page.evaluate("window.__noReload = true")
     card = page.locator(f"#{topic.anchor}")
@@ -33,17 +39,25 @@ def test_waiting_card_becomes_the_fetched_card_in_place(login):
     )
     services.link_store_metadata(link=topic.link, metadata=metadata, thumbnail_webp=None)
 
-    expect(card.locator(".link-card.ok")).to_contain_text("Memray is a memory profiler", timeout=10_000)
+    expect(card.locator(".link-card.ok")).to_contain_text(
+        "Memray is a memory profiler", timeout=10_000
+    )
     expect(card.locator(".link-facts")).to_contain_text("14000")
-    expect(card.locator(".topic-title")).to_contain_text("bloomberg/memray")  # the empty title was filled
+    expect(card.locator(".topic-title")).to_contain_text(
+        "bloomberg/memray"
+    )  # the empty title was filled
     assert page.evaluate("window.__noReload === true")
 
 
 def test_failed_card_offers_a_retry(login):
     meeting = factories.meeting(date=dt.date.today() + dt.timedelta(days=2))
     member = factories.MemberFactory(handle="fr")
-    topic = factories.topic(meeting=meeting, presenter=member, url="https://example.com/slow", title="遅いページ")
-    services.link_mark_failed(link=topic.link, reason="timeout", message="相手のサーバーが時間内に応答しませんでした。")
+    topic = factories.topic(
+        meeting=meeting, presenter=member, url="https://example.com/slow", title="遅いページ"
+    )
+    services.link_mark_failed(
+        link=topic.link, reason="timeout", message="相手のサーバーが時間内に応答しませんでした。"
+    )
     page = login(member)
     card = page.locator(f"#{topic.anchor}")
 

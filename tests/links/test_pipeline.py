@@ -49,7 +49,9 @@ def local(httpserver: HTTPServer, settings) -> str:
 def serve_arxiv(httpserver: HTTPServer, base: str) -> None:
     feed = load("arxiv_three.xml").replace(b"http://arxiv.org/pdf/", f"{base}/pdf/".encode())
     httpserver.expect_request("/api/query").respond_with_data(feed, content_type=ATOM)
-    httpserver.expect_request("/pdf/1706.03762v7").respond_with_data(pdf_bytes(), content_type="application/pdf")
+    httpserver.expect_request("/pdf/1706.03762v7").respond_with_data(
+        pdf_bytes(), content_type="application/pdf"
+    )
 
 
 def test_pasting_arxiv_urls_in_any_form_makes_one_paper_link(local):
@@ -73,7 +75,9 @@ def test_waiting_papers_go_out_in_one_request_and_fill_the_cards(local, httpserv
     serve_arxiv(httpserver, local)
     meeting = factories.meeting()
     for paper in ("1706.03762", "1810.04805", "hep-th/9711200"):
-        factories.topic(meeting=meeting, url=f"https://arxiv.org/abs/{paper}", kind="auto", title="")
+        factories.topic(
+            meeting=meeting, url=f"https://arxiv.org/abs/{paper}", kind="auto", title=""
+        )
 
     stored = fetching.fetch_arxiv_pending()
 
@@ -102,7 +106,9 @@ def test_paper_thumbnail_is_the_first_pdf_page_as_webp(local, httpserver):
 
 def test_the_members_own_title_and_kind_win_over_the_metadata(local, httpserver):
     serve_arxiv(httpserver, local)
-    topic = factories.topic(url="https://arxiv.org/abs/1706.03762", title="Transformer 原論文", kind="blog")
+    topic = factories.topic(
+        url="https://arxiv.org/abs/1706.03762", title="Transformer 原論文", kind="blog"
+    )
 
     fetching.fetch_arxiv_pending()
 
@@ -111,7 +117,9 @@ def test_the_members_own_title_and_kind_win_over_the_metadata(local, httpserver)
 
 
 def test_unknown_arxiv_id_fails_with_a_clear_reason(local, httpserver):
-    httpserver.expect_request("/api/query").respond_with_data(load("arxiv_empty.xml"), content_type=ATOM)
+    httpserver.expect_request("/api/query").respond_with_data(
+        load("arxiv_empty.xml"), content_type=ATOM
+    )
     topic = factories.topic(url="https://arxiv.org/abs/2501.99999", title="")
 
     fetching.fetch_arxiv_pending()
@@ -127,8 +135,12 @@ def test_github_card_through_the_celery_task(local, httpserver):
         load("github_repo.json"), content_type="application/json"
     )
     full_name = json.loads(load("github_repo.json"))["full_name"]
-    httpserver.expect_request(f"/1/{full_name}").respond_with_data(png_bytes(), content_type="image/png")
-    topic = factories.topic(url="https://github.com/bloomberg/memray/tree/main/src", kind="auto", title="")
+    httpserver.expect_request(f"/1/{full_name}").respond_with_data(
+        png_bytes(), content_type="image/png"
+    )
+    topic = factories.topic(
+        url="https://github.com/bloomberg/memray/tree/main/src", kind="auto", title=""
+    )
 
     tasks.fetch_link.apply(args=[topic.link_id])
     tasks.make_thumbnail.apply(args=[topic.link_id])
@@ -179,7 +191,11 @@ def test_board_shows_waiting_ok_and_failed_cards(member_client, local, httpserve
     meeting = factories.meeting()
     waiting = factories.topic(meeting=meeting, url="https://example.com/post", title="待ち")
     failed = factories.topic(meeting=meeting, url="https://example.org/x", title="失敗")
-    Link.objects.filter(pk=failed.link_id).update(status="failed", failure_reason="timeout", failure_message="相手のサーバーが時間内に応答しませんでした。")
+    Link.objects.filter(pk=failed.link_id).update(
+        status="failed",
+        failure_reason="timeout",
+        failure_message="相手のサーバーが時間内に応答しませんでした。",
+    )
 
     html = member_client.get(meeting.get_absolute_url()).content.decode()
 
@@ -191,9 +207,13 @@ def test_board_shows_waiting_ok_and_failed_cards(member_client, local, httpserve
 
 def test_polled_card_stops_polling_once_fetched(member_client):
     topic = factories.topic(url="https://example.com/post", title="x")
-    Link.objects.filter(pk=topic.link_id).update(status="ok", title="Example post", site_name="Example")
+    Link.objects.filter(pk=topic.link_id).update(
+        status="ok", title="Example post", site_name="Example"
+    )
 
-    html = member_client.get(reverse("links:card", args=[topic.link_id]) + f"?slot={topic.anchor}").content.decode()
+    html = member_client.get(
+        reverse("links:card", args=[topic.link_id]) + f"?slot={topic.anchor}"
+    ).content.decode()
 
     assert "Example post" in html
     assert "hx-trigger" not in html
@@ -203,7 +223,9 @@ def test_retry_button_queues_the_link_again(member_client):
     topic = factories.topic(url="https://example.com/post", title="x")
     Link.objects.filter(pk=topic.link_id).update(status="failed", failure_reason="timeout")
 
-    response = member_client.post(reverse("links:retry", args=[topic.link_id]) + f"?slot={topic.anchor}")
+    response = member_client.post(
+        reverse("links:retry", args=[topic.link_id]) + f"?slot={topic.anchor}"
+    )
 
     assert response.status_code == 200
     assert Link.objects.get(pk=topic.link_id).status == "pending"
@@ -224,11 +246,15 @@ def test_already_presented_is_shown_on_the_card_and_in_the_add_form(member_clien
     earlier = factories.meeting(date=dt.date(2025, 1, 10))
     later = factories.meeting(date=dt.date(2025, 3, 28))
     presenter = factories.MemberFactory(display_name="Fumika")
-    factories.topic(meeting=earlier, presenter=presenter, url="https://arxiv.org/abs/1706.03762", title="初回")
+    factories.topic(
+        meeting=earlier, presenter=presenter, url="https://arxiv.org/abs/1706.03762", title="初回"
+    )
     again = factories.topic(meeting=later, url="https://arxiv.org/pdf/1706.03762v7", title="二回目")
 
     board = member_client.get(later.get_absolute_url()).content.decode()
-    check = member_client.get(reverse("links:check"), {"url": "https://arxiv.org/abs/1706.03762v2"}).content.decode()
+    check = member_client.get(
+        reverse("links:check"), {"url": "https://arxiv.org/abs/1706.03762v2"}
+    ).content.decode()
 
     card = board[board.index(f'id="{again.anchor}"') :]
     assert "既出" in card[: card.index("</article>")]
@@ -258,9 +284,14 @@ def test_board_query_count_stays_flat_with_link_cards(member_client, django_asse
 
 def test_many_waiting_papers_queue_a_single_batch(monkeypatch):
     queued = []
-    monkeypatch.setattr(tasks.fetch_arxiv_batch, "apply_async", lambda **kwargs: queued.append(kwargs))
+    monkeypatch.setattr(
+        tasks.fetch_arxiv_batch, "apply_async", lambda **kwargs: queued.append(kwargs)
+    )
     meeting = factories.meeting()
-    topics = [factories.topic(meeting=meeting, url=f"https://arxiv.org/abs/2501.{i:05d}", title="") for i in range(1, 6)]
+    topics = [
+        factories.topic(meeting=meeting, url=f"https://arxiv.org/abs/2501.{i:05d}", title="")
+        for i in range(1, 6)
+    ]
 
     for topic in topics:
         tasks.fetch_link.apply(args=[topic.link_id])
@@ -270,7 +301,10 @@ def test_many_waiting_papers_queue_a_single_batch(monkeypatch):
 
 def test_claiming_is_one_statement_and_skips_what_others_took():
     meeting = factories.meeting()
-    links = [factories.topic(meeting=meeting, url=f"https://example.com/{i}", title="x").link for i in range(3)]
+    links = [
+        factories.topic(meeting=meeting, url=f"https://example.com/{i}", title="x").link
+        for i in range(3)
+    ]
     Link.objects.filter(pk=links[0].pk).update(status="fetching")
 
     from apps.links.services import link_claim
@@ -285,12 +319,16 @@ def test_batch_waits_while_papers_are_still_being_pasted(monkeypatch, local, htt
 
     serve_arxiv(httpserver, local)
     requeued = []
-    monkeypatch.setattr(tasks.fetch_arxiv_batch, "apply_async", lambda **kwargs: requeued.append(kwargs))
+    monkeypatch.setattr(
+        tasks.fetch_arxiv_batch, "apply_async", lambda **kwargs: requeued.append(kwargs)
+    )
     topic = factories.topic(url="https://arxiv.org/abs/1706.03762", title="")
 
     assert tasks.fetch_arxiv_batch.apply().result == 0  # the paper arrived a moment ago: wait
     assert len(requeued) == 1
     assert not [r for r, _ in httpserver.log if r.path == "/api/query"]
 
-    Link.objects.filter(pk=topic.link_id).update(created_at=Link.objects.get(pk=topic.link_id).created_at - dt.timedelta(seconds=5))
+    Link.objects.filter(pk=topic.link_id).update(
+        created_at=Link.objects.get(pk=topic.link_id).created_at - dt.timedelta(seconds=5)
+    )
     assert tasks.fetch_arxiv_batch.apply().result == 1  # quiet now: one request for everything

@@ -68,9 +68,9 @@ def test_titles_that_differ_in_case_width_spacing_punctuation_or_braces_are_one_
 
 def test_hyphens_and_latex_markup_do_not_make_another_title():
     bert = "BERT: Pre-training of Deep Bidirectional Transformers"
-    assert title_search.title_key("\\textsc{BERT} - Pretraining of deep bidirectional transformers") == (
-        title_search.title_key(bert)
-    )
+    assert title_search.title_key(
+        "\\textsc{BERT} - Pretraining of deep bidirectional transformers"
+    ) == (title_search.title_key(bert))
 
 
 def test_another_word_is_another_title():
@@ -113,7 +113,13 @@ def test_one_search_request_lists_the_papers_best_first(arxiv):
     assert [c.arxiv_id for c in found] == ["2010.13154", "1706.03762", "2306.01705"]
     vaswani = found[1]
     assert vaswani.title == "Attention Is All You Need"
-    assert vaswani.authors == ("Ashish Vaswani", "Noam Shazeer", "Niki Parmar", "Jakob Uszkoreit", "Llion Jones")
+    assert vaswani.authors == (
+        "Ashish Vaswani",
+        "Noam Shazeer",
+        "Niki Parmar",
+        "Jakob Uszkoreit",
+        "Llion Jones",
+    )
     assert vaswani.more_authors == 3
     assert vaswani.year == 2017
     assert found[2].title.startswith("Is Attention All You Need? On the Expressivity")  # one line
@@ -146,7 +152,11 @@ def test_an_exact_title_match_attaches_the_paper_through_the_topic_service(
     topic.refresh_from_db()
     match.refresh_from_db()
     assert topic.url == "https://arxiv.org/abs/1706.03762"
-    assert (topic.title, topic.kind, topic.notes) == ("Attention is all you need", "paper", "- Transformer の原論文")
+    assert (topic.title, topic.kind, topic.notes) == (
+        "Attention is all you need",
+        "paper",
+        "- Transformer の原論文",
+    )
     assert (match.status, match.arxiv_id, match.resolved_by) == (Status.MATCHED, "1706.03762", None)
     assert match.resolved_at is not None
     link = Link.objects.get(pk=topic.link_id)
@@ -216,7 +226,10 @@ def test_an_outcome_never_overwrites_one_recorded_by_another_run(arxiv):
 def test_suggestions_are_at_most_five(arxiv, monkeypatch):
     from apps.links.resolvers.arxiv_search import Candidate
 
-    many = [Candidate(f"2401.{n:05d}", f"Sparse Attention Part {n}", ("A",), 0, 2024) for n in range(1, 9)]
+    many = [
+        Candidate(f"2401.{n:05d}", f"Sparse Attention Part {n}", ("A",), 0, 2024)
+        for n in range(1, 9)
+    ]
     monkeypatch.setattr(title_search, "search_arxiv", lambda query: many)
     match = queued(paper_topic("Sparse Attention"))
 
@@ -257,8 +270,14 @@ def test_a_topic_that_got_its_url_meanwhile_is_left_alone(arxiv):
     arxiv.answer(ATTENTION_PHRASE, "arxiv_search_attention.xml")
     topic = paper_topic("Attention Is All You Need")
     match = queued(topic)
-    topic_update(topic=topic, expected_version=None, kind="paper", title=topic.title,
-                 url="https://openreview.net/forum?id=attention", notes="")
+    topic_update(
+        topic=topic,
+        expected_version=None,
+        kind="paper",
+        title=topic.title,
+        url="https://openreview.net/forum?id=attention",
+        notes="",
+    )
 
     title_search.search_pending()
 
@@ -273,8 +292,14 @@ def test_a_topic_that_got_its_url_meanwhile_is_left_alone(arxiv):
 def test_a_url_set_between_the_search_and_the_attach_wins(arxiv):
     topic = paper_topic("Attention Is All You Need")
     match = queued(topic)
-    topic_update(topic=topic, expected_version=None, kind="paper", title=topic.title,
-                 url="https://arxiv.org/abs/1706.03762v5", notes="")
+    topic_update(
+        topic=topic,
+        expected_version=None,
+        kind="paper",
+        title=topic.title,
+        url="https://arxiv.org/abs/1706.03762v5",
+        notes="",
+    )
     version = type(topic).objects.get(pk=topic.pk).version
     (match,) = paper_matches.paper_match_claim(match_ids=[match.pk])  # the worker's, searching
 
@@ -418,21 +443,29 @@ def test_searches_keep_the_shared_arxiv_interval(arxiv, settings):
 
 
 @pytest.mark.django_db
-def test_only_live_paper_topics_without_url_are_queued_and_only_once(django_capture_on_commit_callbacks, monkeypatch):
+def test_only_live_paper_topics_without_url_are_queued_and_only_once(
+    django_capture_on_commit_callbacks, monkeypatch
+):
     sent = []
     monkeypatch.setattr(tasks.search_paper_titles, "apply_async", lambda **kw: sent.append(kw))
     meeting = factories.meeting()
     wanted = paper_topic("Attention Is All You Need", meeting=meeting)
     paper_topic("Deep Residual Learning for Image Recognition", meeting=meeting)
     topic_delete(topic=paper_topic("A Deleted Paper", meeting=meeting))
-    factories.topic(meeting=meeting, kind="paper", title="With URL", url="https://arxiv.org/abs/1810.04805")
+    factories.topic(
+        meeting=meeting, kind="paper", title="With URL", url="https://arxiv.org/abs/1810.04805"
+    )
     factories.topic(meeting=meeting, kind="blog", title="A blog post without URL", url="")
     Topic = type(wanted)
 
     with django_capture_on_commit_callbacks(execute=True):
-        first = paper_matches.paper_matches_queue(topics=Topic.objects.filter(block__meeting=meeting))
+        first = paper_matches.paper_matches_queue(
+            topics=Topic.objects.filter(block__meeting=meeting)
+        )
     with django_capture_on_commit_callbacks(execute=True):
-        again = paper_matches.paper_matches_queue(topics=Topic.objects.filter(block__meeting=meeting))
+        again = paper_matches.paper_matches_queue(
+            topics=Topic.objects.filter(block__meeting=meeting)
+        )
 
     assert (first, again) == (2, 0)
     assert set(PaperMatch.objects.values_list("topic__title", flat=True)) == {

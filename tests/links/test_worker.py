@@ -34,7 +34,9 @@ def wait_until_fetched(link_id: int) -> Link:
 
 @pytest.fixture
 def blog(httpserver: HTTPServer) -> str:
-    httpserver.expect_request("/post").respond_with_data(PAGE, content_type="text/html; charset=utf-8")
+    httpserver.expect_request("/post").respond_with_data(
+        PAGE, content_type="text/html; charset=utf-8"
+    )
     httpserver.expect_request("/card.png").respond_with_data(png_bytes(), content_type="image/png")
     return f"http://127.0.0.1:{httpserver.port}"
 
@@ -81,7 +83,9 @@ def test_saved_topic_gets_its_card_from_a_real_worker(redis_url, broker, blog, t
 
 
 @pytest.mark.django_db(transaction=True)
-def test_link_saved_while_the_broker_was_down_is_fetched_when_it_is_back(redis_url, broker, blog, tmp_path):
+def test_link_saved_while_the_broker_was_down_is_fetched_when_it_is_back(
+    redis_url, broker, blog, tmp_path
+):
     broker.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
     broker.conf.broker_transport_options = {"socket_connect_timeout": 0.5}
     started = time.monotonic()

@@ -23,12 +23,17 @@ def meeting():
     for handle in ("a", "b", "c"):
         presenter = factories.MemberFactory(handle=handle, display_name=handle.upper())
         for kind in ("paper", "blog"):
-            factories.topic(meeting=meeting, presenter=presenter, kind=kind, title=f"{handle}-{kind}")
+            factories.topic(
+                meeting=meeting, presenter=presenter, kind=kind, title=f"{handle}-{kind}"
+            )
     return meeting
 
 
 def block_order(meeting) -> list[str]:
-    return [b.presenter.handle for b in meeting.blocks.order_by("position", "pk").select_related("presenter")]
+    return [
+        b.presenter.handle
+        for b in meeting.blocks.order_by("position", "pk").select_related("presenter")
+    ]
 
 
 def topic_order(meeting, handle) -> list[str]:
@@ -43,7 +48,9 @@ def url(meeting, name, *args):
 def test_drag_moves_a_presenter_to_the_index_it_was_dropped_at(organizer_client, meeting):
     c = meeting.blocks.get(presenter__handle="c")
 
-    response = organizer_client.post(url(meeting, "agenda-move-block"), {"block": c.pk, "to_index": 0}, **HTMX)
+    response = organizer_client.post(
+        url(meeting, "agenda-move-block"), {"block": c.pk, "to_index": 0}, **HTMX
+    )
 
     assert response.status_code == 200
     assert block_order(meeting) == ["c", "a", "b"]
@@ -54,10 +61,14 @@ def test_drag_moves_a_presenter_to_the_index_it_was_dropped_at(organizer_client,
 def test_keyboard_buttons_move_a_topic_up_and_down(organizer_client, meeting):
     blog = Topic.objects.get(title="a-blog")
 
-    organizer_client.post(url(meeting, "agenda-move-topic"), {"topic": blog.pk, "direction": "up"}, **HTMX)
+    organizer_client.post(
+        url(meeting, "agenda-move-topic"), {"topic": blog.pk, "direction": "up"}, **HTMX
+    )
     assert topic_order(meeting, "a") == ["a-blog", "a-paper"]
 
-    organizer_client.post(url(meeting, "agenda-move-topic"), {"topic": blog.pk, "direction": "down"})
+    organizer_client.post(
+        url(meeting, "agenda-move-topic"), {"topic": blog.pk, "direction": "down"}
+    )
     assert topic_order(meeting, "a") == ["a-paper", "a-blog"]
 
 
@@ -69,11 +80,15 @@ def test_two_organizers_moving_at_once_lose_nothing(meeting):
 
     first.post(url(meeting, "agenda-move-block"), {"block": c.pk, "to_index": 0}, **HTMX)
     # The second organizer still saw a, b, c and moves a to the end: applied to the newest order.
-    response = second.post(url(meeting, "agenda-move-block"), {"block": a.pk, "to_index": 2}, **HTMX)
+    response = second.post(
+        url(meeting, "agenda-move-block"), {"block": a.pk, "to_index": 2}, **HTMX
+    )
 
     assert block_order(meeting) == ["c", "b", "a"]
     order = json.loads(response["HX-Trigger"])["agenda-order"]["blocks"]
-    assert order == [meeting.blocks.get(presenter__handle=h).pk for h in ("c", "b", "a")]  # the newest order
+    assert order == [
+        meeting.blocks.get(presenter__handle=h).pk for h in ("c", "b", "a")
+    ]  # the newest order
 
 
 def test_time_budget_totals_and_overrun_warning(organizer_client, meeting):
@@ -83,7 +98,9 @@ def test_time_budget_totals_and_overrun_warning(organizer_client, meeting):
 
     organizer_client.post(url(meeting, "agenda-topic-budget", paper.pk), {"minutes": 20}, **HTMX)
     response = organizer_client.post(
-        url(meeting, "agenda-topic-budget", Topic.objects.get(title="b-paper").pk), {"minutes": "", "if_time_allows": "on"}, **HTMX
+        url(meeting, "agenda-topic-budget", Topic.objects.get(title="b-paper").pk),
+        {"minutes": "", "if_time_allows": "on"},
+        **HTMX,
     )
 
     agenda = agenda_for(Meeting.objects.get(pk=meeting.pk))
@@ -98,7 +115,9 @@ def test_time_budget_totals_and_overrun_warning(organizer_client, meeting):
 def test_impossible_budget_is_refused_with_a_message(organizer_client, meeting, minutes):
     paper = Topic.objects.get(title="a-paper")
 
-    response = organizer_client.post(url(meeting, "agenda-topic-budget", paper.pk), {"minutes": minutes}, **HTMX)
+    response = organizer_client.post(
+        url(meeting, "agenda-topic-budget", paper.pk), {"minutes": minutes}, **HTMX
+    )
 
     assert response.status_code == 422
     assert "持ち時間は1〜240分" in response.content.decode()
@@ -131,7 +150,9 @@ def test_moving_with_no_next_meeting_says_so(organizer_client, meeting):
 def test_moving_a_topic_of_another_meeting_is_refused(organizer_client, meeting):
     other = factories.topic(meeting=factories.meeting(date=dt.date(2025, 5, 2)))
 
-    response = organizer_client.post(url(meeting, "agenda-move-topic"), {"topic": other.pk, "direction": "up"}, **HTMX)
+    response = organizer_client.post(
+        url(meeting, "agenda-move-topic"), {"topic": other.pk, "direction": "up"}, **HTMX
+    )
 
     assert response.status_code == 422
     assert "この勉強会のトピックではありません" in response.content.decode()
@@ -157,7 +178,10 @@ def test_main_topic_assignment_shows_on_the_assignees_page(organizer_client):
 
 
 def test_rotation_lists_members_longest_without_a_main_topic_first(organizer_client, meeting):
-    recent, long_ago = factories.MemberFactory(display_name="Recent"), factories.MemberFactory(display_name="LongAgo")
+    recent, long_ago = (
+        factories.MemberFactory(display_name="Recent"),
+        factories.MemberFactory(display_name="LongAgo"),
+    )
     factories.deep_dive(meeting=factories.meeting(date=dt.date(2025, 3, 28)), presenter=recent)
     factories.deep_dive(meeting=factories.meeting(date=dt.date(2024, 3, 29)), presenter=long_ago)
 
@@ -174,8 +198,12 @@ def test_locking_stops_members_adding_but_not_organizers(organizer_client, meeti
     assert Meeting.objects.get(pk=meeting.pk).status == "locked"
     assert "確定" in response.content.decode()
 
-    refused = member_client.post(reverse("topics:create", args=[meeting.date]), {"kind": "blog", "title": "遅れて追加"})
-    allowed = organizer_client.post(reverse("topics:create", args=[meeting.date]), {"kind": "blog", "title": "運営が追加"})
+    refused = member_client.post(
+        reverse("topics:create", args=[meeting.date]), {"kind": "blog", "title": "遅れて追加"}
+    )
+    allowed = organizer_client.post(
+        reverse("topics:create", args=[meeting.date]), {"kind": "blog", "title": "運営が追加"}
+    )
 
     assert refused.status_code == 403
     assert allowed.status_code == 302
@@ -212,12 +240,18 @@ ORGANIZER_ENDPOINTS = [
 ]
 
 
-@pytest.mark.parametrize(("name", "args", "data"), ORGANIZER_ENDPOINTS, ids=[e[0] for e in ORGANIZER_ENDPOINTS])
+@pytest.mark.parametrize(
+    ("name", "args", "data"), ORGANIZER_ENDPOINTS, ids=[e[0] for e in ORGANIZER_ENDPOINTS]
+)
 @pytest.mark.parametrize("who", ["anonymous", "member"])
 def test_organizer_endpoints_refuse_everyone_else(client, meeting, name, args, data, who):
     if who == "member":
         client.force_login(factories.MemberFactory())
-    before = (block_order(meeting), Meeting.objects.get(pk=meeting.pk).status, Meeting.objects.get(pk=meeting.pk).revision)
+    before = (
+        block_order(meeting),
+        Meeting.objects.get(pk=meeting.pk).status,
+        Meeting.objects.get(pk=meeting.pk).revision,
+    )
 
     response = client.post(url(meeting, name, *args(meeting)), data)
 
@@ -226,7 +260,11 @@ def test_organizer_endpoints_refuse_everyone_else(client, meeting, name, args, d
         assert response["Location"].startswith(reverse("login"))
     else:
         assert response.status_code == 403
-    after = (block_order(meeting), Meeting.objects.get(pk=meeting.pk).status, Meeting.objects.get(pk=meeting.pk).revision)
+    after = (
+        block_order(meeting),
+        Meeting.objects.get(pk=meeting.pk).status,
+        Meeting.objects.get(pk=meeting.pk).revision,
+    )
     assert after == before
 
 
@@ -241,8 +279,16 @@ def test_agenda_page_is_for_organizers(client, meeting, who):
 
 
 def test_agenda_on_a_meeting_that_does_not_exist_is_404(organizer_client):
-    assert organizer_client.get(reverse("meetings:agenda", args=[dt.date(1999, 1, 1)])).status_code == 404
-    assert organizer_client.post(reverse("meetings:agenda-status", args=[dt.date(1999, 1, 1)]), {"status": "locked"}).status_code == 404
+    assert (
+        organizer_client.get(reverse("meetings:agenda", args=[dt.date(1999, 1, 1)])).status_code
+        == 404
+    )
+    assert (
+        organizer_client.post(
+            reverse("meetings:agenda-status", args=[dt.date(1999, 1, 1)]), {"status": "locked"}
+        ).status_code
+        == 404
+    )
 
 
 def test_agenda_page_query_count_does_not_grow_with_topics(organizer_client):

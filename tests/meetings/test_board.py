@@ -16,7 +16,9 @@ def board_with(topics: int, *, presenters: int = 5) -> Meeting:
     meeting = factories.meeting(date=dt.date(2025, 3, 28))
     people = [factories.MemberFactory() for _ in range(presenters)]
     for i in range(topics):
-        topic = factories.topic(meeting=meeting, presenter=people[i % presenters], title=f"Topic {i}")
+        topic = factories.topic(
+            meeting=meeting, presenter=people[i % presenters], title=f"Topic {i}"
+        )
         factories.remark(topic=topic, author=people[(i + 1) % presenters])
     deep_dive = factories.deep_dive(meeting=meeting, presenter=people[0])
     factories.remark_create_on_deep_dive(deep_dive=deep_dive, author=people[1])
@@ -50,7 +52,10 @@ def test_home_without_meetings_invites_organizers_to_create_one(organizer_client
 
 def test_board_lists_presenters_in_agenda_order_with_their_topics(member_client):
     meeting = factories.meeting()
-    first, second = factories.MemberFactory(display_name="Naoto"), factories.MemberFactory(display_name="Shun")
+    first, second = (
+        factories.MemberFactory(display_name="Naoto"),
+        factories.MemberFactory(display_name="Shun"),
+    )
     factories.topic(meeting=meeting, presenter=first, kind=Topic.Kind.PAPER, title="論文A")
     factories.topic(meeting=meeting, presenter=second, kind=Topic.Kind.OSS, title="Memray")
     factories.topic(meeting=meeting, presenter=first, kind=Topic.Kind.BLOG, title="ブログB")
@@ -106,7 +111,9 @@ def test_deep_dive_has_its_section_with_table_of_contents(member_client):
     assert 'href="https://arxiv.org/abs/2503.08026"' in html
 
 
-@pytest.mark.parametrize("url", ["/no-such-page/", "/meetings/2025-02-30/", "/meetings/1999-01-01/"])
+@pytest.mark.parametrize(
+    "url", ["/no-such-page/", "/meetings/2025-02-30/", "/meetings/1999-01-01/"]
+)
 def test_unknown_pages_get_a_japanese_404(member_client, url):
     response = member_client.get(url)
 
@@ -128,7 +135,9 @@ def test_board_query_count_does_not_grow_with_topics(member_client, django_asser
     assert len(small_queries.captured_queries) == len(large_queries.captured_queries)
 
 
-def test_unchanged_board_is_served_from_cache_until_something_changes(member_client, member, django_assert_num_queries):
+def test_unchanged_board_is_served_from_cache_until_something_changes(
+    member_client, member, django_assert_num_queries
+):
     meeting = board_with(10)
     first = member_client.get(meeting.get_absolute_url()).content.decode()
 
@@ -138,9 +147,13 @@ def test_unchanged_board_is_served_from_cache_until_something_changes(member_cli
     assert again[body] == first[body]  # the page around it has a fresh CSRF mask each time
 
     topic = meeting.blocks.first().topics.first()
-    member_client.post(reverse("topics:remark-create", args=[topic.pk]), {"body": "キャッシュの後のコメント"})
+    member_client.post(
+        reverse("topics:remark-create", args=[topic.pk]), {"body": "キャッシュの後のコメント"}
+    )
 
-    assert "キャッシュの後のコメント" in member_client.get(meeting.get_absolute_url()).content.decode()
+    assert (
+        "キャッシュの後のコメント" in member_client.get(meeting.get_absolute_url()).content.decode()
+    )
 
 
 def test_cached_board_is_per_viewer(client, member):

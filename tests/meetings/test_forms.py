@@ -44,7 +44,9 @@ def test_create_form_starts_with_the_group_defaults(organizer_client):
         ({"status": "cancelled"}, "正しく選択してください。"),
     ],
 )
-def test_invalid_meeting_form_shows_a_japanese_error_and_keeps_input(organizer_client, overrides, message):
+def test_invalid_meeting_form_shows_a_japanese_error_and_keeps_input(
+    organizer_client, overrides, message
+):
     response = organizer_client.post(CREATE, form_data(guidance="残しておく案内", **overrides))
 
     html = response.content.decode()
@@ -80,7 +82,9 @@ def test_members_cannot_create_or_edit_meetings(member_client, url_name):
     meeting = factories.meeting(date=dt.date(2025, 4, 4))
     kwargs = {"date": meeting.date} if url_name == "meetings:edit" else {}
 
-    response = member_client.post(reverse(url_name, kwargs=kwargs), form_data(date="2025-05-02", title="x"))
+    response = member_client.post(
+        reverse(url_name, kwargs=kwargs), form_data(date="2025-05-02", title="x")
+    )
 
     assert response.status_code == 403
     assert "権限がありません" in response.content.decode()

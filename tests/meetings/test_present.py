@@ -24,7 +24,9 @@ def meeting():
 
 
 def step(client, meeting, action, **extra):
-    return client.post(reverse("meetings:present-step", args=[meeting.date]), {"step": action, **extra}, **HTMX)
+    return client.post(
+        reverse("meetings:present-step", args=[meeting.date]), {"step": action, **extra}, **HTMX
+    )
 
 
 def test_organizer_runs_the_meeting_topic_by_topic_then_the_main_topic(organizer_client, meeting):

@@ -48,7 +48,9 @@ def test_the_full_text_structures_exist():
                 "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_entry'"
             )
             gin = {name: sql for name, sql in cursor.fetchall() if "USING gin" in sql}
-            everything = "(title_tokens || links_tokens) || body_tokens) || meta_tokens) || chars)))"
+            everything = (
+                "(title_tokens || links_tokens) || body_tokens) || meta_tokens) || chars)))"
+            )
             assert gin["search_entry_lexemes_gin"].endswith(everything)
             for every in (16, 128):
                 assert gin[f"search_entry_lexemes_sample{every}"].endswith(

@@ -83,12 +83,17 @@ def test_link_page_shows_the_fetched_card_of_the_paper(member_client, corpus):
     metadata = Metadata(
         title="Attention Is All You Need",
         authors=["Ashish Vaswani", "Noam Shazeer"],
-        extra={"categories": ["cs.CL", "cs.LG"], "category_names": category_names(["cs.CL", "cs.LG"])},
+        extra={
+            "categories": ["cs.CL", "cs.LG"],
+            "category_names": category_names(["cs.CL", "cs.LG"]),
+        },
     )
     link_services.link_store_metadata(link=topic.link, metadata=metadata, thumbnail_webp=None)
     indexing.index_topic(topic.pk)  # this test's transaction never commits
 
-    html = member_client.get("/archive/links/", {"url": "https://arxiv.org/pdf/1706.03762v7"}).content.decode()
+    html = member_client.get(
+        "/archive/links/", {"url": "https://arxiv.org/pdf/1706.03762v7"}
+    ).content.decode()
 
     assert "Attention Is All You Need" in html and "Ashish Vaswani" in html
     assert 'href="/archive/categories/cs.CL/"' in html

@@ -35,7 +35,11 @@ def test_deleted_topics_leave_the_index(member_client):
 
 def test_fetched_paper_metadata_is_searchable(member_client):
     topic = factories.topic(url="https://arxiv.org/abs/1706.03762", title="Transformer 原論文")
-    metadata = Metadata(title="Attention Is All You Need", authors=["Ashish Vaswani"], description="sequence transduction")
+    metadata = Metadata(
+        title="Attention Is All You Need",
+        authors=["Ashish Vaswani"],
+        description="sequence transduction",
+    )
 
     link_services.link_store_metadata(link=topic.link, metadata=metadata, thumbnail_webp=None)
 

@@ -89,9 +89,13 @@ def test_the_first_page_of_a_large_result_is_estimated(archive, monkeypatch, q):
     assert _every_page(q, 7)[1][0], "the sample sees more than 16 matches"
 
 
-def test_an_estimated_total_and_facets_are_said_to_be_approximate(archive, monkeypatch, member_client):
+def test_an_estimated_total_and_facets_are_said_to_be_approximate(
+    archive, monkeypatch, member_client
+):
     exact = search(parse_query("蒸留"))
-    assert not exact.approximate and "約" not in member_client.get(URL, {"q": "蒸留"}).content.decode()
+    assert (
+        not exact.approximate and "約" not in member_client.get(URL, {"q": "蒸留"}).content.decode()
+    )
 
     monkeypatch.setattr(selectors, "EXACT_UP_TO", 16)
     estimated = search(parse_query("蒸留"))
@@ -122,7 +126,8 @@ def test_small_results_count_exactly(archive):
 
 
 @pytest.mark.parametrize(
-    ("n", "shown"), [(7, 7), (99, 99), (100, 100), (87_104, 87_000), (12_345, 12_000), (9_960, 10_000)]
+    ("n", "shown"),
+    [(7, 7), (99, 99), (100, 100), (87_104, 87_000), (12_345, 12_000), (9_960, 10_000)],
 )
 def test_estimates_are_shown_to_two_significant_digits(n, shown):
     assert rounded(n) == shown

@@ -22,7 +22,9 @@ def add(client, meeting, **data):
 def test_first_topic_creates_the_presenter_block_and_appends_it(member_client, member):
     meeting = factories.meeting()
 
-    response = add(member_client, meeting, url="https://arxiv.org/abs/1706.03762", title="Attention")
+    response = add(
+        member_client, meeting, url="https://arxiv.org/abs/1706.03762", title="Attention"
+    )
 
     topic = Topic.objects.get()
     assert topic.kind == "paper"  # inferred from the arXiv URL
@@ -37,7 +39,9 @@ def test_next_topic_replaces_the_existing_presenter_block(member_client, member)
     meeting = factories.meeting()
     factories.topic(meeting=meeting, presenter=member, title="最初")
 
-    response = add(member_client, meeting, url="https://github.com/bloomberg/memray", title="Memray")
+    response = add(
+        member_client, meeting, url="https://github.com/bloomberg/memray", title="Memray"
+    )
 
     html = response.content.decode()
     assert response["HX-Retarget"] == f"#presenter-{member.handle}"
@@ -74,7 +78,8 @@ def test_without_javascript_adding_redirects_to_the_new_card(member_client):
     meeting = factories.meeting()
 
     response = member_client.post(
-        reverse("topics:create", args=[meeting.date]), {"kind": "blog", "title": "JSなし", "url": "", "notes": ""}
+        reverse("topics:create", args=[meeting.date]),
+        {"kind": "blog", "title": "JSなし", "url": "", "notes": ""},
     )
 
     assert response.status_code == 302
@@ -82,7 +87,13 @@ def test_without_javascript_adding_redirects_to_the_new_card(member_client):
 
 
 def edit(client, topic, *, version, **data):
-    payload = {"kind": topic.kind, "url": topic.url, "title": topic.title, "notes": topic.notes, "version": version}
+    payload = {
+        "kind": topic.kind,
+        "url": topic.url,
+        "title": topic.title,
+        "notes": topic.notes,
+        "version": version,
+    }
     payload.update(data)
     return client.post(reverse("topics:edit", args=[topic.pk]), payload, **HTMX)
 
@@ -147,7 +158,10 @@ def test_delete_offers_undo_and_restore_brings_the_card_back(member_client, memb
     deleted = member_client.post(reverse("topics:delete", args=[topic.pk]), **HTMX)
 
     assert "元に戻す" in deleted.content.decode()
-    assert "戻したい" not in member_client.get(meeting_url).content.decode().split('id="presenters"')[1]
+    assert (
+        "戻したい"
+        not in member_client.get(meeting_url).content.decode().split('id="presenters"')[1]
+    )
 
     restored = member_client.post(reverse("topics:restore", args=[topic.pk]), **HTMX)
 
@@ -173,7 +187,9 @@ def test_remark_author_edits_and_deletes_inline(member_client, member):
     remark = factories.remark(topic=factories.topic(), author=member, body="誤字あり")
 
     edited = member_client.post(
-        reverse("topics:remark-edit", args=[remark.pk]), {"body": "直した", "version": remark.version}, **HTMX
+        reverse("topics:remark-edit", args=[remark.pk]),
+        {"body": "直した", "version": remark.version},
+        **HTMX,
     )
     assert "直した" in edited.content.decode()
 
@@ -186,7 +202,9 @@ def test_remark_author_edits_and_deletes_inline(member_client, member):
 def test_inline_remark_returns_the_remark_list(member_client, member):
     topic = factories.topic()
 
-    response = member_client.post(reverse("topics:remark-create", args=[topic.pk]), {"body": "なるほど"}, **HTMX)
+    response = member_client.post(
+        reverse("topics:remark-create", args=[topic.pk]), {"body": "なるほど"}, **HTMX
+    )
 
     html = response.content.decode()
     assert f'id="remarks-{topic.anchor}"' in html
@@ -196,7 +214,9 @@ def test_inline_remark_returns_the_remark_list(member_client, member):
 def test_invalid_inline_remark_returns_the_form_with_its_error(member_client):
     topic = factories.topic()
 
-    response = member_client.post(reverse("topics:remark-create", args=[topic.pk]), {"body": " "}, **HTMX)
+    response = member_client.post(
+        reverse("topics:remark-create", args=[topic.pk]), {"body": " "}, **HTMX
+    )
 
     assert response.status_code == 422
     assert response["HX-Retarget"] == f"#remark-form-{topic.anchor}"
@@ -206,7 +226,12 @@ def test_invalid_inline_remark_returns_the_form_with_its_error(member_client):
 def test_deep_dive_presenter_edits_the_document_with_conflict_protection(member_client, member):
     deep_dive = factories.deep_dive(meeting=factories.meeting(), presenter=member)
     url = reverse("deepdives:edit", args=[deep_dive.pk])
-    data = {"title": "新題", "paper_url": "", "body": "## はじめに\n\n本文", "version": deep_dive.version}
+    data = {
+        "title": "新題",
+        "paper_url": "",
+        "body": "## はじめに\n\n本文",
+        "version": deep_dive.version,
+    }
 
     ok = member_client.post(url, data, **HTMX)
     stale = member_client.post(url, {**data, "body": "古い"}, **HTMX)
@@ -219,7 +244,9 @@ def test_deep_dive_presenter_edits_the_document_with_conflict_protection(member_
 
 
 def test_preview_uses_the_same_sanitizing_pipeline(member_client):
-    response = member_client.post(reverse("markdown-preview") + "?field=notes", {"notes": "**太字** <script>x</script>"})
+    response = member_client.post(
+        reverse("markdown-preview") + "?field=notes", {"notes": "**太字** <script>x</script>"}
+    )
 
     html = response.content.decode()
     assert "<strong>太字</strong>" in html
@@ -237,7 +264,9 @@ def test_every_write_bumps_the_revision_that_open_boards_poll(member_client, mem
 
     add(member_client, meeting, title="新しい話題")
     topic = Topic.objects.get()
-    member_client.post(reverse("topics:remark-create", args=[topic.pk]), {"body": "コメント"}, **HTMX)
+    member_client.post(
+        reverse("topics:remark-create", args=[topic.pk]), {"body": "コメント"}, **HTMX
+    )
 
     after = member_client.get(url).json()["revision"]
     assert after == before + 2
@@ -264,7 +293,12 @@ def test_extra_links_are_saved_shown_and_editable(member_client, member):
 def test_invalid_extra_link_names_its_line(member_client, member):
     topic = factories.topic(presenter=member)
 
-    response = edit(member_client, topic, version=topic.version, extra_links="https://ok.example.com\nslides not-a-url")
+    response = edit(
+        member_client,
+        topic,
+        version=topic.version,
+        extra_links="https://ok.example.com\nslides not-a-url",
+    )
 
     assert response.status_code == 422
     assert "2行目のURLが正しくありません" in response.content.decode()

@@ -23,34 +23,75 @@ def world():
     Topic.objects.filter(pk=deleted.pk).update(deleted_at=timezone.now())
     remark = factories.remark(topic=topic, author=owner, body="元のコメント")
     deep_dive = factories.deep_dive(meeting=meeting, presenter=owner, title="元のメイン")
-    return {"owner": owner, "topic": topic, "deleted": deleted, "remark": remark, "deep_dive": deep_dive}
+    return {
+        "owner": owner,
+        "topic": topic,
+        "deleted": deleted,
+        "remark": remark,
+        "deep_dive": deep_dive,
+    }
 
 
 def topic_edit(w):
-    data = {"kind": "paper", "title": "変更後", "url": "", "notes": "", "version": w["topic"].version}
-    return reverse("topics:edit", args=[w["topic"].pk]), data, lambda: Topic.objects.get(pk=w["topic"].pk).title == "変更後"
+    data = {
+        "kind": "paper",
+        "title": "変更後",
+        "url": "",
+        "notes": "",
+        "version": w["topic"].version,
+    }
+    return (
+        reverse("topics:edit", args=[w["topic"].pk]),
+        data,
+        lambda: Topic.objects.get(pk=w["topic"].pk).title == "変更後",
+    )
 
 
 def topic_delete(w):
-    return reverse("topics:delete", args=[w["topic"].pk]), {}, lambda: Topic.objects.get(pk=w["topic"].pk).deleted_at is not None
+    return (
+        reverse("topics:delete", args=[w["topic"].pk]),
+        {},
+        lambda: Topic.objects.get(pk=w["topic"].pk).deleted_at is not None,
+    )
 
 
 def topic_restore(w):
-    return reverse("topics:restore", args=[w["deleted"].pk]), {}, lambda: Topic.objects.get(pk=w["deleted"].pk).deleted_at is None
+    return (
+        reverse("topics:restore", args=[w["deleted"].pk]),
+        {},
+        lambda: Topic.objects.get(pk=w["deleted"].pk).deleted_at is None,
+    )
 
 
 def remark_edit(w):
     data = {"body": "変更後", "version": w["remark"].version}
-    return reverse("topics:remark-edit", args=[w["remark"].pk]), data, lambda: Remark.objects.get(pk=w["remark"].pk).body == "変更後"
+    return (
+        reverse("topics:remark-edit", args=[w["remark"].pk]),
+        data,
+        lambda: Remark.objects.get(pk=w["remark"].pk).body == "変更後",
+    )
 
 
 def remark_delete(w):
-    return reverse("topics:remark-delete", args=[w["remark"].pk]), {}, lambda: not Remark.objects.filter(pk=w["remark"].pk).exists()
+    return (
+        reverse("topics:remark-delete", args=[w["remark"].pk]),
+        {},
+        lambda: not Remark.objects.filter(pk=w["remark"].pk).exists(),
+    )
 
 
 def deep_dive_edit(w):
-    data = {"title": "変更後", "paper_url": "", "body": "## 見出し", "version": w["deep_dive"].version}
-    return reverse("deepdives:edit", args=[w["deep_dive"].pk]), data, lambda: DeepDive.objects.get(pk=w["deep_dive"].pk).title == "変更後"
+    data = {
+        "title": "変更後",
+        "paper_url": "",
+        "body": "## 見出し",
+        "version": w["deep_dive"].version,
+    }
+    return (
+        reverse("deepdives:edit", args=[w["deep_dive"].pk]),
+        data,
+        lambda: DeepDive.objects.get(pk=w["deep_dive"].pk).title == "変更後",
+    )
 
 
 ENDPOINTS = [topic_edit, topic_delete, topic_restore, remark_edit, remark_delete, deep_dive_edit]
@@ -92,7 +133,9 @@ def test_only_owners_and_organizers_change_things(world, endpoint, htmx, who, al
 @pytest.mark.parametrize("who", ["anonymous", "other"])
 def test_edit_controls_are_not_shown_to_those_who_cannot_use_them(world, who, settings):
     settings.BOARD_PUBLIC_READ = True
-    html = client_for(who, world).get(world["topic"].block.meeting.get_absolute_url()).content.decode()
+    html = (
+        client_for(who, world).get(world["topic"].block.meeting.get_absolute_url()).content.decode()
+    )
 
     assert reverse("topics:edit", args=[world["topic"].pk]) not in html
     assert reverse("topics:remark-edit", args=[world["remark"].pk]) not in html
@@ -100,7 +143,11 @@ def test_edit_controls_are_not_shown_to_those_who_cannot_use_them(world, who, se
 
 
 def test_owner_sees_the_edit_controls(world):
-    html = client_for("owner", world).get(world["topic"].block.meeting.get_absolute_url()).content.decode()
+    html = (
+        client_for("owner", world)
+        .get(world["topic"].block.meeting.get_absolute_url())
+        .content.decode()
+    )
 
     assert reverse("topics:edit", args=[world["topic"].pk]) in html
     assert reverse("topics:remark-edit", args=[world["remark"].pk]) in html
@@ -112,7 +159,8 @@ def test_members_cannot_add_topics_unless_the_meeting_is_open(member_client, sta
     meeting = factories.meeting(status=status)
 
     response = member_client.post(
-        reverse("topics:create", args=[meeting.date]), {"kind": "blog", "title": "x", "url": "", "notes": ""}
+        reverse("topics:create", args=[meeting.date]),
+        {"kind": "blog", "title": "x", "url": "", "notes": ""},
     )
 
     assert response.status_code == 403
@@ -122,7 +170,10 @@ def test_members_cannot_add_topics_unless_the_meeting_is_open(member_client, sta
 def test_organizers_can_add_to_a_locked_meeting(organizer_client):
     meeting = factories.meeting(status="locked")
 
-    organizer_client.post(reverse("topics:create", args=[meeting.date]), {"kind": "blog", "title": "追加", "url": "", "notes": ""})
+    organizer_client.post(
+        reverse("topics:create", args=[meeting.date]),
+        {"kind": "blog", "title": "追加", "url": "", "notes": ""},
+    )
 
     assert Topic.objects.get().title == "追加"
 
@@ -130,7 +181,9 @@ def test_organizers_can_add_to_a_locked_meeting(organizer_client):
 def test_anonymous_cannot_add_topics(client):
     meeting = factories.meeting()
 
-    response = client.post(reverse("topics:create", args=[meeting.date]), {"kind": "blog", "title": "x"})
+    response = client.post(
+        reverse("topics:create", args=[meeting.date]), {"kind": "blog", "title": "x"}
+    )
 
     assert response.status_code == 302
     assert not Topic.objects.exists()

@@ -55,7 +55,9 @@ def test_invalid_remark_is_refused_inside_the_form_and_text_is_kept(member_clien
 def test_remark_markup_is_sanitized(member_client):
     topic = factories.topic()
 
-    member_client.post(remark_url(topic), {"body": '<img src=x onerror="alert(1)"> [link](javascript:alert(1))'})
+    member_client.post(
+        remark_url(topic), {"body": '<img src=x onerror="alert(1)"> [link](javascript:alert(1))'}
+    )
 
     html = Remark.objects.get().body_html
     assert "onerror" not in html

@@ -52,12 +52,22 @@ def test_a_new_title_or_kind_reaches_the_remarks_entries(change):
 
 def test_saving_the_same_extra_links_keeps_them():
     topic = factories.topic()
-    links = [("code", "https://github.com/vllm-project/vllm"), ("slides", "https://example.com/s.pdf")]
+    links = [
+        ("code", "https://github.com/vllm-project/vllm"),
+        ("slides", "https://example.com/s.pdf"),
+    ]
     topic_set_extra_links(topic=topic, extra_links=links)
     kept = list(TopicLink.objects.filter(topic=topic).values_list("pk", flat=True))
 
-    topic_update(topic=topic, expected_version=topic.version, kind=topic.kind, title=topic.title,
-                 url=topic.url, notes="- 追記", extra_links=links)
+    topic_update(
+        topic=topic,
+        expected_version=topic.version,
+        kind=topic.kind,
+        title=topic.title,
+        url=topic.url,
+        notes="- 追記",
+        extra_links=links,
+    )
 
     assert list(TopicLink.objects.filter(topic=topic).values_list("pk", flat=True)) == kept
 
@@ -67,10 +77,13 @@ def test_changed_extra_links_are_replaced_in_order():
     topic_set_extra_links(topic=topic, extra_links=[("code", "https://github.com/a/b")])
 
     topic_set_extra_links(
-        topic=topic, extra_links=[("slides", "https://example.com/s.pdf"), ("code", "https://github.com/a/b")]
+        topic=topic,
+        extra_links=[("slides", "https://example.com/s.pdf"), ("code", "https://github.com/a/b")],
     )
 
-    stored = TopicLink.objects.filter(topic=topic).order_by("position").values_list("label", "position")
+    stored = (
+        TopicLink.objects.filter(topic=topic).order_by("position").values_list("label", "position")
+    )
     assert list(stored) == [("slides", 1), ("code", 2)]
 
 
@@ -88,14 +101,18 @@ def test_the_saved_card_shows_the_new_text_and_link_without_reading_the_topic_ag
     }
 
     with CaptureQueriesContext(connection) as queries:
-        response = client.post(reverse("topics:edit", args=[topic.pk]), data, HTTP_HX_REQUEST="true")
+        response = client.post(
+            reverse("topics:edit", args=[topic.pk]), data, HTTP_HX_REQUEST="true"
+        )
 
     html = response.content.decode()
     assert response.status_code == 200
     assert "新しいタイトル" in html and "<strong>新しい</strong>" in html
     assert "既存の発言" in html  # remarks come from the card loaded before the save
     assert "arxiv.org/abs/1706.03762" in html and "github.com/a/b" in html
-    topic_reads = [q for q in queries.captured_queries if q["sql"].startswith('SELECT "topics_topic"."id"')]
+    topic_reads = [
+        q for q in queries.captured_queries if q["sql"].startswith('SELECT "topics_topic"."id"')
+    ]
     # One read for the card and permissions, one locked read for the save, one for the
     # earlier presentations of the new link; the index reads it again after commit.
     assert len(topic_reads) <= 4

@@ -6,33 +6,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('meetings', '0001_initial'),
+        ("meetings", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DeepDive',
+            name="DeepDive",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='タイトル')),
-                ('paper_url', models.URLField(blank=True, max_length=2000, verbose_name='論文URL')),
-                ('body', models.TextField(blank=True, help_text='Markdownで書けます。', verbose_name='本文')),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('toc_html', models.TextField(blank=True, editable=False)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('meeting', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='deep_dive', to='meetings.meeting')),
-                ('presenter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deep_dives', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="タイトル")),
+                ("paper_url", models.URLField(blank=True, max_length=2000, verbose_name="論文URL")),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True, help_text="Markdownで書けます。", verbose_name="本文"
+                    ),
+                ),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                ("toc_html", models.TextField(blank=True, editable=False)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "meeting",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deep_dive",
+                        to="meetings.meeting",
+                    ),
+                ),
+                (
+                    "presenter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deep_dives",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'メインTOPIC',
-                'verbose_name_plural': 'メインTOPIC',
+                "verbose_name": "メインTOPIC",
+                "verbose_name_plural": "メインTOPIC",
             },
         ),
     ]

@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('deepdives', '0001_initial'),
-        ('links', '0001_initial'),
+        ("deepdives", "0001_initial"),
+        ("links", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='deepdive',
-            name='link',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deep_dives', to='links.link'),
+            model_name="deepdive",
+            name="link",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="deep_dives",
+                to="links.link",
+            ),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('deepdives', '0002_deepdive_link'),
+        ("deepdives", "0002_deepdive_link"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='deepdive',
-            name='minutes',
-            field=models.PositiveSmallIntegerField(default=30, verbose_name='持ち時間 (分)'),
+            model_name="deepdive",
+            name="minutes",
+            field=models.PositiveSmallIntegerField(default=30, verbose_name="持ち時間 (分)"),
         ),
         migrations.AlterField(
-            model_name='deepdive',
-            name='title',
-            field=models.CharField(blank=True, max_length=300, verbose_name='タイトル'),
+            model_name="deepdive",
+            name="title",
+            field=models.CharField(blank=True, max_length=300, verbose_name="タイトル"),
         ),
     ]

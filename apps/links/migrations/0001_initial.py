@@ -5,65 +5,119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('topics', '0001_initial'),
+        ("topics", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RateLimitSlot',
+            name="RateLimitSlot",
             fields=[
-                ('name', models.CharField(max_length=40, primary_key=True, serialize=False)),
-                ('next_at', models.DateTimeField(null=True)),
+                ("name", models.CharField(max_length=40, primary_key=True, serialize=False)),
+                ("next_at", models.DateTimeField(null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Link',
+            name="Link",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('canonical_url', models.URLField(max_length=2000, unique=True)),
-                ('kind', models.CharField(choices=[('arxiv', 'arXiv'), ('github', 'GitHub'), ('pypi', 'PyPI'), ('web', 'Web')], default='web', max_length=10)),
-                ('key', models.CharField(blank=True, db_index=True, max_length=200)),
-                ('status', models.CharField(choices=[('pending', '取得待ち'), ('fetching', '取得中'), ('ok', '取得済み'), ('failed', '取得失敗')], db_index=True, default='pending', max_length=10)),
-                ('failure_reason', models.CharField(blank=True, max_length=40)),
-                ('failure_message', models.CharField(blank=True, max_length=300)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('fetched_at', models.DateTimeField(blank=True, null=True)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('title', models.CharField(blank=True, max_length=300)),
-                ('description', models.TextField(blank=True)),
-                ('site_name', models.CharField(blank=True, max_length=200)),
-                ('authors', models.JSONField(blank=True, default=list)),
-                ('published', models.CharField(blank=True, max_length=40)),
-                ('image_url', models.URLField(blank=True, max_length=2000)),
-                ('favicon_url', models.URLField(blank=True, max_length=2000)),
-                ('suggested_kind', models.CharField(blank=True, max_length=10)),
-                ('extra', models.JSONField(blank=True, default=dict)),
-                ('thumbnail', models.ImageField(blank=True, upload_to='thumbnails/%Y/%m/')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("canonical_url", models.URLField(max_length=2000, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("arxiv", "arXiv"),
+                            ("github", "GitHub"),
+                            ("pypi", "PyPI"),
+                            ("web", "Web"),
+                        ],
+                        default="web",
+                        max_length=10,
+                    ),
+                ),
+                ("key", models.CharField(blank=True, db_index=True, max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "取得待ち"),
+                            ("fetching", "取得中"),
+                            ("ok", "取得済み"),
+                            ("failed", "取得失敗"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("failure_reason", models.CharField(blank=True, max_length=40)),
+                ("failure_message", models.CharField(blank=True, max_length=300)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("fetched_at", models.DateTimeField(blank=True, null=True)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("title", models.CharField(blank=True, max_length=300)),
+                ("description", models.TextField(blank=True)),
+                ("site_name", models.CharField(blank=True, max_length=200)),
+                ("authors", models.JSONField(blank=True, default=list)),
+                ("published", models.CharField(blank=True, max_length=40)),
+                ("image_url", models.URLField(blank=True, max_length=2000)),
+                ("favicon_url", models.URLField(blank=True, max_length=2000)),
+                ("suggested_kind", models.CharField(blank=True, max_length=10)),
+                ("extra", models.JSONField(blank=True, default=dict)),
+                ("thumbnail", models.ImageField(blank=True, upload_to="thumbnails/%Y/%m/")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'リンク',
-                'verbose_name_plural': 'リンク',
-                'indexes': [models.Index(fields=['kind', 'key'], name='links_link_kind_6f11e7_idx')],
+                "verbose_name": "リンク",
+                "verbose_name_plural": "リンク",
+                "indexes": [
+                    models.Index(fields=["kind", "key"], name="links_link_kind_6f11e7_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TopicLink',
+            name="TopicLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(blank=True, max_length=40, verbose_name='ラベル')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('link', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='topic_extras', to='links.link')),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extra_links', to='topics.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(blank=True, max_length=40, verbose_name="ラベル")),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "link",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="topic_extras",
+                        to="links.link",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="extra_links",
+                        to="topics.topic",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('topic', 'link'), name='one_extra_link_per_topic')],
+                "ordering": ["position", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("topic", "link"), name="one_extra_link_per_topic"
+                    )
+                ],
             },
         ),
     ]

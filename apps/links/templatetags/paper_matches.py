@@ -21,7 +21,11 @@ def paper_match_for(context, topic) -> PaperMatch | None:
     meeting = context.get("meeting")
     request = context.get("request")
     if meeting is None or request is None:  # a card on its own: its own query
-        return PaperMatch.objects.open().filter(topic=topic, status__in=PaperMatch.NEEDS_REVIEW).first()
+        return (
+            PaperMatch.objects.open()
+            .filter(topic=topic, status__in=PaperMatch.NEEDS_REVIEW)
+            .first()
+        )
     loaded = request.__dict__.setdefault("_paper_matches_by_meeting", {})
     if meeting.pk not in loaded:
         matches = PaperMatch.objects.open().filter(

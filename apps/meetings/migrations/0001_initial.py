@@ -8,7 +8,6 @@ import apps.meetings.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,36 +16,99 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(error_messages={'unique': 'この日付の勉強会はすでにあります。'}, unique=True, verbose_name='開催日')),
-                ('title', models.CharField(default=apps.meetings.models.default_title, max_length=200, verbose_name='タイトル')),
-                ('guidance', models.TextField(blank=True, default='今週のTOPIC\n\n※ [論文] [blog] [oss] など何に関するTOPICなのかパッと見で分かるようにしましょう。\n出典のURLを必ず貼りましょう。\n', help_text='Markdownで書けます。', verbose_name='案内')),
-                ('guidance_html', models.TextField(blank=True, editable=False)),
-                ('status', models.CharField(choices=[('draft', '準備中'), ('open', '募集中'), ('locked', '確定'), ('held', '開催済み')], default='open', max_length=10, verbose_name='状態')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "date",
+                    models.DateField(
+                        error_messages={"unique": "この日付の勉強会はすでにあります。"},
+                        unique=True,
+                        verbose_name="開催日",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        default=apps.meetings.models.default_title,
+                        max_length=200,
+                        verbose_name="タイトル",
+                    ),
+                ),
+                (
+                    "guidance",
+                    models.TextField(
+                        blank=True,
+                        default="今週のTOPIC\n\n※ [論文] [blog] [oss] など何に関するTOPICなのかパッと見で分かるようにしましょう。\n出典のURLを必ず貼りましょう。\n",
+                        help_text="Markdownで書けます。",
+                        verbose_name="案内",
+                    ),
+                ),
+                ("guidance_html", models.TextField(blank=True, editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "準備中"),
+                            ("open", "募集中"),
+                            ("locked", "確定"),
+                            ("held", "開催済み"),
+                        ],
+                        default="open",
+                        max_length=10,
+                        verbose_name="状態",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': '勉強会',
-                'verbose_name_plural': '勉強会',
-                'ordering': ['-date'],
+                "verbose_name": "勉強会",
+                "verbose_name_plural": "勉強会",
+                "ordering": ["-date"],
             },
         ),
         migrations.CreateModel(
-            name='PresenterBlock',
+            name="PresenterBlock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='blocks', to='meetings.meeting')),
-                ('presenter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='presenter_blocks', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="blocks",
+                        to="meetings.meeting",
+                    ),
+                ),
+                (
+                    "presenter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="presenter_blocks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '発表者',
-                'verbose_name_plural': '発表者',
-                'ordering': ['position', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('meeting', 'presenter'), name='one_block_per_presenter')],
+                "verbose_name": "発表者",
+                "verbose_name_plural": "発表者",
+                "ordering": ["position", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("meeting", "presenter"), name="one_block_per_presenter"
+                    )
+                ],
             },
         ),
     ]

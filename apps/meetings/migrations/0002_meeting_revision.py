@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0001_initial'),
+        ("meetings", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='meeting',
-            name='revision',
+            model_name="meeting",
+            name="revision",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
     ]

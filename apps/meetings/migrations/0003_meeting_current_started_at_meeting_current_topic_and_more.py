@@ -5,31 +5,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0002_meeting_revision'),
-        ('topics', '0003_topic_if_time_allows_topic_minutes'),
+        ("meetings", "0002_meeting_revision"),
+        ("topics", "0003_topic_if_time_allows_topic_minutes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='meeting',
-            name='current_started_at',
+            model_name="meeting",
+            name="current_started_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='current_topic',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='topics.topic'),
+            model_name="meeting",
+            name="current_topic",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="topics.topic",
+            ),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='length_minutes',
-            field=models.PositiveSmallIntegerField(default=90, help_text='アジェンダの合計時間をこれと比べます。', verbose_name='時間 (分)'),
+            model_name="meeting",
+            name="length_minutes",
+            field=models.PositiveSmallIntegerField(
+                default=90,
+                help_text="アジェンダの合計時間をこれと比べます。",
+                verbose_name="時間 (分)",
+            ),
         ),
         migrations.AlterField(
-            model_name='meeting',
-            name='status',
-            field=models.CharField(choices=[('draft', '準備中'), ('open', '募集中'), ('locked', '確定'), ('held', '開催済み'), ('skipped', '休会')], default='open', max_length=10, verbose_name='状態'),
+            model_name="meeting",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "準備中"),
+                    ("open", "募集中"),
+                    ("locked", "確定"),
+                    ("held", "開催済み"),
+                    ("skipped", "休会"),
+                ],
+                default="open",
+                max_length=10,
+                verbose_name="状態",
+            ),
         ),
     ]

@@ -40,7 +40,10 @@ LINKS_SCORE = 4
 NOTES_SCORE = 2
 REMARK_SCORE = 1
 FIELDS = ("title", "links", "body", "meta")
-SPARSE, DENSE = 128, 16  # one entry in this many (DENSE divides SPARSE: a sparse entry is dense too)
+SPARSE, DENSE = (
+    128,
+    16,
+)  # one entry in this many (DENSE divides SPARSE: a sparse entry is dense too)
 SAMPLE_RATES = (SPARSE, DENSE)
 
 
@@ -120,9 +123,7 @@ def score(backend: Backend, term: Term, *, absent_in: list[int] | None = None) -
     whens += [
         When(backend.in_field(term, "title"), then=Value(TITLE_SCORE)),
         When(backend.in_field(term, "links"), then=Value(LINKS_SCORE)),
-        When(
-            backend.in_field(term, "meta") & ~backend.in_field(term, "body"), then=Value(0)
-        ),
+        When(backend.in_field(term, "meta") & ~backend.in_field(term, "body"), then=Value(0)),
         When(Q(source="remark"), then=Value(REMARK_SCORE)),
     ]
     return Case(*whens, default=Value(NOTES_SCORE))

@@ -6,56 +6,119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('deepdives', '0001_initial'),
-        ('meetings', '0001_initial'),
+        ("deepdives", "0001_initial"),
+        ("meetings", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('paper', '論文'), ('blog', 'blog'), ('oss', 'oss')], default='blog', max_length=10, verbose_name='種類')),
-                ('title', models.CharField(max_length=300, verbose_name='タイトル')),
-                ('url', models.URLField(blank=True, max_length=2000, verbose_name='出典URL')),
-                ('notes', models.TextField(blank=True, help_text='Markdownで書けます。', verbose_name='メモ')),
-                ('notes_html', models.TextField(blank=True, editable=False)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('block', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='topics', to='meetings.presenterblock')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("paper", "論文"), ("blog", "blog"), ("oss", "oss")],
+                        default="blog",
+                        max_length=10,
+                        verbose_name="種類",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="タイトル")),
+                ("url", models.URLField(blank=True, max_length=2000, verbose_name="出典URL")),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True, help_text="Markdownで書けます。", verbose_name="メモ"
+                    ),
+                ),
+                ("notes_html", models.TextField(blank=True, editable=False)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("deleted_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "block",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="topics",
+                        to="meetings.presenterblock",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'トピック',
-                'verbose_name_plural': 'トピック',
-                'ordering': ['position', 'pk'],
+                "verbose_name": "トピック",
+                "verbose_name_plural": "トピック",
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Remark',
+            name="Remark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(max_length=2000, verbose_name='コメント')),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='remarks', to=settings.AUTH_USER_MODEL)),
-                ('deep_dive', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='remarks', to='deepdives.deepdive')),
-                ('topic', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='remarks', to='topics.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField(max_length=2000, verbose_name="コメント")),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="remarks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "deep_dive",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="remarks",
+                        to="deepdives.deepdive",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="remarks",
+                        to="topics.topic",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'コメント',
-                'verbose_name_plural': 'コメント',
-                'ordering': ['created_at', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('deep_dive__isnull', True), ('topic__isnull', False)), models.Q(('deep_dive__isnull', False), ('topic__isnull', True)), _connector='OR'), name='remark_on_topic_or_deep_dive')],
+                "verbose_name": "コメント",
+                "verbose_name_plural": "コメント",
+                "ordering": ["created_at", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("deep_dive__isnull", True), ("topic__isnull", False)),
+                            models.Q(("deep_dive__isnull", False), ("topic__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="remark_on_topic_or_deep_dive",
+                    )
+                ],
             },
         ),
     ]

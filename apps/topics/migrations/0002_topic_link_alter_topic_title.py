@@ -5,21 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('links', '0001_initial'),
-        ('topics', '0001_initial'),
+        ("links", "0001_initial"),
+        ("topics", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='topic',
-            name='link',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='topics', to='links.link'),
+            model_name="topic",
+            name="link",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="topics",
+                to="links.link",
+            ),
         ),
         migrations.AlterField(
-            model_name='topic',
-            name='title',
-            field=models.CharField(blank=True, max_length=300, verbose_name='タイトル'),
+            model_name="topic",
+            name="title",
+            field=models.CharField(blank=True, max_length=300, verbose_name="タイトル"),
         ),
     ]

@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('topics', '0002_topic_link_alter_topic_title'),
+        ("topics", "0002_topic_link_alter_topic_title"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='topic',
-            name='if_time_allows',
-            field=models.BooleanField(default=False, verbose_name='時間あれば'),
+            model_name="topic",
+            name="if_time_allows",
+            field=models.BooleanField(default=False, verbose_name="時間あれば"),
         ),
         migrations.AddField(
-            model_name='topic',
-            name='minutes',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='持ち時間 (分)'),
+            model_name="topic",
+            name="minutes",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="持ち時間 (分)"
+            ),
         ),
     ]

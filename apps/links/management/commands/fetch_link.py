@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("url")
-        parser.add_argument("--json", action="store_true", dest="as_json", help="Print the card as JSON.")
+        parser.add_argument(
+            "--json", action="store_true", dest="as_json", help="Print the card as JSON."
+        )
 
     def handle(self, *args, url: str, as_json: bool = False, **options):
         link = services.link_for_pasted_url(url)
@@ -29,7 +31,9 @@ class Command(BaseCommand):
             else:
                 fetching.fetch_one(services.link_claim(link_ids=[link.pk])[0])
         except fetching.LinkFailed as failure:
-            link = services.link_mark_failed(link=link, reason=failure.reason, message=failure.message)
+            link = services.link_mark_failed(
+                link=link, reason=failure.reason, message=failure.message
+            )
         link.refresh_from_db()
         if link.status == Link.Status.OK:
             fetching.store_thumbnail(link)
@@ -41,7 +45,9 @@ class Command(BaseCommand):
             "url": link.canonical_url,
             "kind": link.kind,
             "status": link.status,
-            "failure": {"reason": link.failure_reason, "message": link.failure_message} if link.failure_reason else None,
+            "failure": {"reason": link.failure_reason, "message": link.failure_message}
+            if link.failure_reason
+            else None,
             "title": link.title,
             "site_name": link.site_name,
             "description": link.description,
