@@ -655,8 +655,8 @@ def objects_of(entry_ids: list[int]) -> set[tuple[str, int]]:
 
 def checked(query, hits: set[tuple[str, int]]) -> set[tuple[str, int]]:
     """The scan hits that match in the app's sense (words whole, Japanese as substrings)."""
+    from apps.core.tokenizer import normalize, tokenize_spans
     from apps.deepdives.models import DeepDive
-    from apps.search.tokenizer import normalize, tokenize_spans
     from apps.topics.models import Remark, Topic
 
     texts: dict[tuple[str, int], str] = {}

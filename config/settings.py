@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "apps.deepdives",
     "apps.topics",
     "apps.links",
+    "apps.papers",
     "apps.archive",
     "apps.search",
     "apps.group",

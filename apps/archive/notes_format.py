@@ -9,14 +9,14 @@ Nothing here touches the database: the importer turns a ParsedMeeting into rows.
 
 from __future__ import annotations
 
-import codecs
-import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.utils.translation import gettext as _
+
+from apps.core.textfiles import TextFileError, decode_text_file
 
 from . import markdown_notes
 from .syntax import (
@@ -113,71 +113,12 @@ class Line:
     text: str
 
 
-# --------------------------------------------------------------------------------------------
-# Bytes → text
-# --------------------------------------------------------------------------------------------
-
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
-    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
-    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
-)
-# Japanese encodings tried after UTF-8: cp932 is Windows' Shift_JIS (a superset of it).
-_LEGACY_ENCODINGS = (("cp932", "Shift_JIS"), ("euc_jp", "EUC-JP"))
-
-
-# Control characters other than whitespace: a few are noise, many mean a binary file.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-
-
-def _japanese_score(text: str) -> int:
-    # Real Japanese is full of kana; Japanese bytes read in the wrong legacy encoding come out
-    # as half-width katakana and symbols instead.
-    kana = sum(1 for c in text if "\u3040" <= c <= "\u30ff")
-    halfwidth = sum(1 for c in text if "\uff61" <= c <= "\uff9f")
-    return kana - 2 * halfwidth
-
-
 def decode(data: bytes, *, size: int | None = None) -> tuple[str, str]:
-    """(text, encoding label). UTF-8 first, then Shift_JIS / EUC-JP; refuses binary files.
-
-    `size` is the file's real size when only the first MAX_BYTES + 1 bytes were read.
-    """
-    size = max(size or 0, len(data))
-    if size > MAX_BYTES:
-        raise NotesError(
-            _("ファイルが大きすぎます（%(size)s MB）。1回分のノートは %(limit)s MB までです。")
-            % {"size": f"{size / 1024 / 1024:.1f}", "limit": MAX_BYTES // 1024 // 1024}
-        )
-    text, label = None, ""
-    for bom, encoding, bom_label in _BOMS:
-        if data.startswith(bom):
-            with contextlib.suppress(UnicodeDecodeError):
-                text, label = data.decode(encoding), bom_label
-            break
-    if text is None:
-        if b"\x00" in data:
-            raise NotesError(_("テキストファイルではありません（バイナリファイルです）。"))
-        try:
-            text, label = data.decode("utf-8"), "UTF-8"
-        except UnicodeDecodeError:
-            candidates = []
-            for encoding, legacy_label in _LEGACY_ENCODINGS:
-                try:
-                    candidates.append((data.decode(encoding), legacy_label))
-                except UnicodeDecodeError:
-                    continue
-            if not candidates:
-                raise NotesError(
-                    _("文字コードを判別できません。UTF-8 で保存し直してください。")
-                ) from None
-            text, label = max(candidates, key=lambda c: _japanese_score(c[0]))
-    text = text.lstrip("\ufeff")
-    if not text.strip():
-        raise NotesError(_("ファイルが空です。"))
-    if len(_CONTROL_RE.findall(text)) > max(2, len(text) // 200):
-        raise NotesError(_("テキストファイルではありません（制御文字が多すぎます）。"))
-    return text, label
+    """(text, encoding label) of an uploaded export; see apps.core.textfiles."""
+    try:
+        return decode_text_file(data, max_bytes=MAX_BYTES, size=size, what=_("1回分のノートは"))
+    except TextFileError as exc:
+        raise NotesError(exc.message) from None
 
 
 def detect_variant(text: str, *, name: str = "") -> str:

@@ -30,6 +30,7 @@ from django.db.models import Prefetch, Q
 
 from apps.accounts.models import User
 from apps.core.markdown import render_markdown
+from apps.core.tokenizer import field_token_list, lookup_tokens
 from apps.deepdives.models import DeepDive
 from apps.links.canonical import canonicalize
 from apps.links.models import Link
@@ -38,7 +39,6 @@ from apps.topics.models import Remark, Topic
 
 from .backends import get_backend
 from .models import SearchEntry
-from .tokenizer import field_token_list, lookup_tokens
 from .urlkeys import url_key
 
 logger = logging.getLogger(__name__)

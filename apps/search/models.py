@@ -2,7 +2,7 @@
 
 A topic, a remark, and each section of a deep dive are separate entries, so a hit links to the
 exact place on the meeting page (`#topic-12`, `#remark-40`, `#h-2-提案手法`). Each entry keeps
-its text as written (for snippets) and its tokens (apps.search.tokenizer) in four field classes
+its text as written (for snippets) and its tokens (apps.core.tokenizer) in four field classes
 that rank differently: title > link metadata > notes/body > meta (people, meeting date/title).
 
 The rows are derived data: apps.search.indexing writes them, `rebuild_search_index` recreates
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TokensField(models.TextField):
-    """A field's tokens (apps.search.tokenizer), as each database's full-text index wants them.
+    """A field's tokens (apps.core.tokenizer), as each database's full-text index wants them.
 
     SQLite stores the space-separated tokens as text; its FTS5 table reads them from here.
     PostgreSQL stores `to_tsvector('simple', tokens)` instead, computed as the row is written,
@@ -88,7 +88,7 @@ class SearchEntry(models.Model):
     links_tokens = TokensField(blank=True)
     body_tokens = TokensField(blank=True)
     meta_tokens = TokensField(blank=True)
-    # Lookup tokens (apps.search.tokenizer.lookup_tokens): the distinct CJK characters of all
+    # Lookup tokens (apps.core.tokenizer.lookup_tokens): the distinct CJK characters of all
     # four fields, so a one-character query (`学`) is an exact lookup instead of a prefix search
     # over every bigram that starts with it, and the script joins (`LLMの` → `llmの`), which
     # narrow down where a mixed phrase can occur. Never matched as phrases: PostgreSQL keeps no

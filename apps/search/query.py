@@ -13,7 +13,7 @@
 A filter may be negated (`-kind:blog`). Repeating a filter means "any of these".
 
 Nothing the user types ever reaches SQL or FTS syntax: words become token phrases
-(:mod:`apps.search.tokenizer`), filters become ORM lookups. Whatever cannot be used is dropped
+(:mod:`apps.core.tokenizer`), filters become ORM lookups. Whatever cannot be used is dropped
 with a message that says so; parsing never fails.
 """
 
@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .tokenizer import Phrase, normalize, phrase
+from apps.core.tokenizer import Phrase, normalize, phrase
+
 from .urlkeys import url_key
 
 # A request may carry anything; beyond this the rest is ignored (with a message).

@@ -14,7 +14,7 @@ import unicodedata
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .tokenizer import Phrase, normalize, tokenize_spans
+from apps.core.tokenizer import Phrase, normalize, tokenize_spans
 
 ELLIPSIS = "…"
 _SPACE_RE = re.compile(r"\s+")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from apps.core.tokenizer import field_token_list, lookup_tokens, tokenize
 from apps.search import indexing
 from apps.search.backends import get_backend
-from apps.search.tokenizer import field_token_list, lookup_tokens, tokenize
 from tests import factories
 
 pytestmark = pytest.mark.django_db

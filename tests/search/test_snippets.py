@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from apps.core.tokenizer import phrase
 from apps.search.snippets import highlight, plain, snippet
-from apps.search.tokenizer import phrase
 
 
 def P(*words):

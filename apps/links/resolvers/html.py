@@ -33,6 +33,7 @@ from urllib.parse import unquote, urlsplit
 import charset_normalizer
 from bs4 import BeautifulSoup, SoupStrainer, Tag
 
+from apps.core.textfiles import BOMS
 from apps.links import safe_http
 from apps.links.metadata import (
     DESCRIPTION_MAX,
@@ -78,11 +79,6 @@ _CODEC_FOR_LABEL = {
 }
 _NOT_WEB_CHARSETS = frozenset(
     {"unicode-escape", "raw-unicode-escape", "punycode", "idna", "utf-7", "undefined"}
-)
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _META_CHARSET = re.compile(
     rb"<meta\s[^>]*?charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:\-]+)", re.IGNORECASE
@@ -148,7 +144,7 @@ def fetch_page(url: str, *, timeout: float = 10.0) -> Metadata:
 
 def decode_html(content: bytes, header_charset: str | None = None) -> str:
     """Text of an HTML document: BOM, then HTTP charset, then <meta>, then detection."""
-    for bom, codec in _BOMS:
+    for bom, codec, _label in BOMS:
         if content.startswith(bom):
             return content.decode(codec, errors="replace")
     declared = [c for c in (_codec(header_charset), _codec(meta_charset(content))) if c]

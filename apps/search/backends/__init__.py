@@ -1,6 +1,6 @@
 """Full-text backends: the same matching and ranking, expressed for each database.
 
-Both receive the app's own tokens (apps.search.tokenizer) and never see user syntax:
+Both receive the app's own tokens (apps.core.tokenizer) and never see user syntax:
 
 - PostgreSQL (:mod:`.postgres`): generated `tsvector` columns built with the 'simple'
   configuration from the token columns, one multi-column GIN index, phrases as `<->` queries.

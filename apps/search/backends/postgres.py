@@ -47,17 +47,19 @@ from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from ..tokenizer import is_cjk, script_joins
+from apps.core.tokenizer import is_cjk, script_joins
+
 from . import FIELDS, SAMPLE_RATES, entry_columns
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from apps.core.tokenizer import Phrase
+
     from ..query import Term
-    from ..tokenizer import Phrase
 
 COLUMNS = [f"{f}_tokens" for f in FIELDS] + ["chars"]
-# Columns whose vectors keep no positions (lookup tokens, see apps.search.tokenizer).
+# Columns whose vectors keep no positions (lookup tokens, see apps.core.tokenizer).
 STRIPPED = {"chars"}
 # Everything an entry holds, as the index sees it (the query must write it the same way).
 LEXEMES = "(" + " || ".join(COLUMNS) + ")"

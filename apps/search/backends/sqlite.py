@@ -32,8 +32,9 @@ from . import FIELDS, entry_columns
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from apps.core.tokenizer import Phrase
+
     from ..query import Term
-    from ..tokenizer import Phrase
 
 COLUMNS = ("title_tokens", "links_tokens", "body_tokens", "meta_tokens", "chars")
 _cols = ", ".join(COLUMNS)

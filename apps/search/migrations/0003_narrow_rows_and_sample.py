@@ -17,7 +17,7 @@ BATCH = 2000
 
 
 def _recompute_lookup_tokens(connection) -> None:
-    from apps.search.tokenizer import field_token_list, lookup_tokens
+    from apps.core.tokenizer import field_token_list, lookup_tokens
 
     last = 0
     with connection.cursor() as cursor:

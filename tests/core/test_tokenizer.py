@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.search.tokenizer import (
+from apps.core.tokenizer import (
     MAX_WORD_CHARS,
     Phrase,
     normalize,

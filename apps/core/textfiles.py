@@ -1,0 +1,87 @@
+"""Uploaded text files → text: size cap, byte-order marks, UTF-8, then Japanese legacy encodings.
+
+Shared by every importer (old notes, paper-note collections) so that a file is read the same
+way whatever it is about; each importer states its own size limit.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import re
+
+from django.utils.translation import gettext as _
+
+# (byte-order mark, codec that consumes it, label for reports)
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+# Japanese encodings tried after UTF-8: cp932 is Windows' Shift_JIS (a superset of it).
+_LEGACY_ENCODINGS = (("cp932", "Shift_JIS"), ("euc_jp", "EUC-JP"))
+
+# Control characters other than whitespace: a few are noise, many mean a binary file.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+class TextFileError(Exception):
+    """The file cannot be read as text at all; the message is for the person who uploaded it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _japanese_score(text: str) -> int:
+    # Real Japanese is full of kana; Japanese bytes read in the wrong legacy encoding come out
+    # as half-width katakana and symbols instead.
+    kana = sum(1 for c in text if "\u3040" <= c <= "\u30ff")
+    halfwidth = sum(1 for c in text if "\uff61" <= c <= "\uff9f")
+    return kana - 2 * halfwidth
+
+
+def decode_text_file(
+    data: bytes, *, max_bytes: int, size: int | None = None, what: str = ""
+) -> tuple[str, str]:
+    """(text, encoding label). Refuses files over `max_bytes`, binary files and empty ones.
+
+    `size` is the file's real size when only the first `max_bytes + 1` bytes were read;
+    `what` names the kind of file in the size message ("1回分のノート").
+    """
+    size = max(size or 0, len(data))
+    if size > max_bytes:
+        limit = f"{max_bytes / 1024 / 1024:g}"
+        raise TextFileError(
+            _("ファイルが大きすぎます（%(size)s MB）。%(what)s %(limit)s MB までです。")
+            % {"size": f"{size / 1024 / 1024:.1f}", "what": what, "limit": limit}
+        )
+    text, label = None, ""
+    for bom, encoding, bom_label in BOMS:
+        if data.startswith(bom):
+            with contextlib.suppress(UnicodeDecodeError):
+                text, label = data.decode(encoding), bom_label
+            break
+    if text is None:
+        if b"\x00" in data:
+            raise TextFileError(_("テキストファイルではありません（バイナリファイルです）。"))
+        try:
+            text, label = data.decode("utf-8"), "UTF-8"
+        except UnicodeDecodeError:
+            candidates = []
+            for encoding, legacy_label in _LEGACY_ENCODINGS:
+                try:
+                    candidates.append((data.decode(encoding), legacy_label))
+                except UnicodeDecodeError:
+                    continue
+            if not candidates:
+                raise TextFileError(
+                    _("文字コードを判別できません。UTF-8 で保存し直してください。")
+                ) from None
+            text, label = max(candidates, key=lambda c: _japanese_score(c[0]))
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise TextFileError(_("ファイルが空です。"))
+    if len(_CONTROL_RE.findall(text)) > max(2, len(text) // 200):
+        raise TextFileError(_("テキストファイルではありません（制御文字が多すぎます）。"))
+    return text, label
