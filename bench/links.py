@@ -678,11 +678,11 @@ class KindTiming:
 
 def baseline_one(url: str) -> tuple[bool, bool]:
     """(metadata fetched, thumbnail made), exactly the app's resolvers and image code."""
+    from apps.core.http.safe_http import FetchError
     from apps.links.canonical import canonicalize
     from apps.links.images import download_thumbnail, make_thumbnail
     from apps.links.resolvers import resolve
     from apps.links.resolvers.pdf import fetch_pdf_first_page
-    from apps.links.safe_http import FetchError
 
     target = canonicalize(url)
     try:

@@ -15,7 +15,11 @@ app.autodiscover_tasks()
 
 # Tasks that beat also sends once when it starts: an interval entry otherwise first runs a
 # whole interval later, and a fresh install should have its upcoming meetings at once.
-ON_BEAT_START = ("apps.meetings.tasks.schedule_upcoming_meetings", "apps.links.tasks.sweep_links")
+ON_BEAT_START = (
+    "apps.group.tasks.schedule_upcoming_meetings",
+    "apps.links.tasks.sweep_links",
+    "apps.papers.tasks.sweep_paper_searches",
+)
 
 
 @beat_init.connect

@@ -49,8 +49,10 @@ INSTALLED_APPS = [
     "apps.links",
     "apps.papers",
     "apps.archive",
+    "apps.board",
     "apps.search",
     "apps.group",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [
@@ -80,7 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "apps.core.context_processors.board",
+                "apps.accounts.context_processors.board",
             ],
         },
     },
@@ -198,11 +200,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "schedule-upcoming-meetings": {
-        "task": "apps.meetings.tasks.schedule_upcoming_meetings",
+        "task": "apps.group.tasks.schedule_upcoming_meetings",
         "schedule": env.float("MEETING_SCHEDULE_INTERVAL", default=3600.0),
     },
     "sweep-links": {
         "task": "apps.links.tasks.sweep_links",
+        "schedule": env.float("LINK_SWEEP_INTERVAL", default=60.0),
+    },
+    "sweep-paper-searches": {
+        "task": "apps.papers.tasks.sweep_paper_searches",
         "schedule": env.float("LINK_SWEEP_INTERVAL", default=60.0),
     },
     "refresh-stale-links": {"task": "apps.links.tasks.refresh_stale_links", "schedule": 6 * 3600.0},

@@ -5,19 +5,23 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from apps.board import views as board_views
 from apps.core.views import healthz, markdown_preview
-from apps.meetings import views as meeting_views
+from apps.group import views as group_views
 
 urlpatterns = [
-    path("", meeting_views.home, name="home"),
-    path("meetings/", include("apps.meetings.urls")),
-    path("", include("apps.topics.urls")),
+    path("", board_views.home, name="home"),
+    path("meetings/", include("apps.board.urls")),
+    path("", include("apps.board.topic_urls")),
     path("", include("apps.archive.urls")),
-    path("deepdives/", include("apps.deepdives.urls")),
+    path("", include("apps.papers.urls")),
+    path("deepdives/", include("apps.board.deep_dive_urls")),
     path("links/", include("apps.links.urls")),
     path("preview/", markdown_preview, name="markdown-preview"),
     path("", include("apps.search.urls")),
     path("", include("apps.group.urls")),
+    # マイページ lists a member's topics, so the group serves it under the account URLs.
+    path("accounts/me/", group_views.me, name="me"),
     path("accounts/", include("apps.accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

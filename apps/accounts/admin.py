@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from apps.core import changes
+
 from .models import User
 
 
@@ -25,6 +27,4 @@ class UserAdmin(BaseUserAdmin):
         super().save_model(request, obj, form, change)
         if change and {"display_name", "handle"} & set(form.changed_data):
             # Search finds topics and remarks by their presenter's name and handle.
-            from apps.search.indexing import schedule_index
-
-            schedule_index(obj)
+            changes.announce(changes.MEMBER, pk=obj.pk, obj=obj)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from apps.core import changes
+
 from .models import User
 
 
@@ -36,13 +38,11 @@ def member_create(
 @transaction.atomic
 def member_rename(*, member: User, display_name: str) -> User:
     """Change how a member is shown; their topics and remarks are found under the new name."""
-    from apps.search.indexing import schedule_index  # search builds on accounts, not the reverse
-
     display_name = display_name.strip()
     if display_name == member.display_name:
         return member
     member.display_name = display_name
     member.full_clean(validate_unique=False, validate_constraints=False)
     member.save(update_fields=["display_name"])
-    schedule_index(member)
+    changes.announce(changes.MEMBER, pk=member.pk, obj=member)  # search finds the new name
     return member

@@ -14,7 +14,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("me/", views.me, name="me"),
     path("me/profile/", views.profile, name="profile"),
     path(
         "me/password/",

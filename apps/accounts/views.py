@@ -4,22 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
-
-from apps.meetings.selectors import today
+from django.views.decorators.http import require_http_methods
 
 from .forms import ProfileForm
-from .selectors import my_page
 from .services import member_rename
-
-
-@login_required
-@require_GET
-def me(request):
-    """My upcoming and past topics, my main topics, and what I have been assigned."""
-    return render(
-        request, "accounts/me.html", {"page": my_page(member=request.user, today=today())}
-    )
 
 
 @login_required

@@ -56,7 +56,7 @@ def _remark_lines(remarks, text: str) -> str:
 
 
 def meeting_markdown(*, meeting: Meeting) -> str:
-    """`meeting` comes from Meeting.objects.with_board() (no query per topic)."""
+    """`meeting` comes from apps.board.selectors.board_meetings() (no query per topic)."""
     parts = [f"# {meeting.date:%Y-%m-%d} {meeting.title}", _protect(meeting.guidance)]
     for block in meeting.blocks.all():
         topics = list(block.topics.all())

@@ -34,9 +34,9 @@ from apps.accounts.models import User
 from apps.accounts.services import member_create
 from apps.deepdives.models import DeepDive
 from apps.deepdives.services import deep_dive_set
-from apps.links.paper_matches import paper_matches_queue_for_meeting
 from apps.meetings.models import Meeting
 from apps.meetings.services import meeting_create, meeting_update, touches_deferred
+from apps.papers.paper_matches import paper_matches_queue_for_meeting
 from apps.search.indexing import index_deferred
 from apps.topics.models import Remark, Topic
 from apps.topics.services import remark_create, remark_save, topic_create, topic_save

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from apps.core import changes
 from apps.core.markdown import render_markdown
 from apps.core.versioning import lock_current
-from apps.links.services import enqueue_fetch_on_commit, link_for_pasted_url
+from apps.links.services import link_for_pasted_url
 from apps.meetings.models import Meeting
-from apps.meetings.services import meeting_touch
-from apps.search.indexing import schedule_index
+from apps.meetings.services import board_item_saved
 
 from .models import DeepDive
 
@@ -25,9 +25,12 @@ def deep_dive_save(*, deep_dive: DeepDive) -> DeepDive:
         if deep_dive.pk:
             deep_dive.version += 1
         deep_dive.save()
-        meeting_touch(meeting_id=deep_dive.meeting_id)
-        schedule_index(deep_dive)
-        enqueue_fetch_on_commit(deep_dive.link)
+        board_item_saved(
+            meeting_id=deep_dive.meeting_id,
+            subject=changes.DEEP_DIVE,
+            obj=deep_dive,
+            link=deep_dive.link,
+        )
     return deep_dive
 
 

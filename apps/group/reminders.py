@@ -6,7 +6,7 @@ owns the message, so two beats or a double lock never send it twice. Sending cla
 either. A worker that dies mid-send leaves the row "sending"; the sweep marks it failed
 rather than risk a duplicate (Slack may have received it).
 
-The webhook is called through the app's SSRF-safe client (``apps.links.safe_http``):
+The webhook is called through the app's SSRF-safe client (``apps.core.http.safe_http``):
 its total deadline bounds a webhook that hangs.
 """
 
@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.links.safe_http import FetchError, fetch
+from apps.core.http.safe_http import FetchError, fetch
 from apps.meetings.models import Meeting, PresenterBlock
 
 from .models import GroupSettings, Reminder

@@ -7,11 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.meetings.selectors import today
 
 from . import reminders, selectors, services
 from .forms import GroupSettingsForm
 from .models import Reminder
+from .my_page import my_page
 from .permissions import can_manage_group, can_subscribe_feeds
 
 
@@ -75,3 +78,12 @@ def reminder_resend(request, reminder_id: int):
     else:
         messages.error(request, _("送信済みか送信中のリマインダーは再送できません。"))
     return redirect("group:settings")
+
+
+@login_required
+@require_GET
+def me(request):
+    """My upcoming and past topics, my main topics, and what I have been assigned."""
+    return render(
+        request, "accounts/me.html", {"page": my_page(member=request.user, today=today())}
+    )

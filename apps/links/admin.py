@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import Link, PaperMatch, TopicLink
+from .models import Link
 
 
 @admin.register(Link)
@@ -11,27 +11,3 @@ class LinkAdmin(admin.ModelAdmin):
     list_filter = ("kind", "status")
     search_fields = ("canonical_url", "title", "key")
     readonly_fields = ("created_at", "updated_at", "fetched_at", "claimed_at", "attempts")
-
-
-@admin.register(TopicLink)
-class TopicLinkAdmin(admin.ModelAdmin):
-    list_display = ("topic", "link", "label")
-    raw_id_fields = ("topic", "link")
-
-
-@admin.register(PaperMatch)
-class PaperMatchAdmin(admin.ModelAdmin):
-    """Read-mostly: organizers decide on /notes/papers/, where the board and index follow."""
-
-    list_display = ("topic", "status", "arxiv_id", "searched_at", "resolved_by")
-    list_filter = ("status",)
-    search_fields = ("title", "arxiv_id")
-    raw_id_fields = ("topic", "resolved_by")
-    readonly_fields = (
-        "suggestions",
-        "attempts",
-        "searched_at",
-        "claimed_at",
-        "created_at",
-        "updated_at",
-    )

@@ -15,7 +15,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from django.utils.translation import gettext as _
 
-from apps.links.addresses import parse_host
+from apps.core.http.addresses import parse_host
 
 ARXIV_HOSTS = frozenset({"arxiv.org", "www.arxiv.org", "export.arxiv.org", "browse.arxiv.org"})
 AR5IV_HOSTS = frozenset({"ar5iv.org", "www.ar5iv.org", "ar5iv.labs.arxiv.org"})

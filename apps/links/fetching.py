@@ -11,6 +11,8 @@ import logging
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from apps.core.http.safe_http import FetchError
+
 from . import services
 from .canonical import canonicalize
 from .images import download_thumbnail, make_thumbnail
@@ -19,7 +21,6 @@ from .ratelimit import wait_for_slot
 from .resolvers import resolve
 from .resolvers.arxiv import fetch_arxiv
 from .resolvers.pdf import fetch_pdf_first_page
-from .safe_http import FetchError
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from apps.links import safe_http
+from apps.core.http import safe_http
 
 THUMBNAIL_SIZE = (640, 336)
 MAX_PIXELS = 40_000_000  # 40 MP: any photo; far below what would exhaust a worker's memory

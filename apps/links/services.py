@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.meetings.services import meetings_touch_for_link
+from apps.core import changes
 
 from .canonical import canonicalize
 from .metadata import Metadata
@@ -99,29 +99,9 @@ def link_store_metadata(*, link: Link, metadata: Metadata, thumbnail_webp: bytes
     if thumbnail_webp:
         link.thumbnail.save(f"link-{link.pk}.webp", ContentFile(thumbnail_webp), save=False)
     link.save()
-    _fill_empty_titles(link)
-    meetings_touch_for_link(link_id=link.pk)
-    _reindex_citations_on_commit(link.canonical_url)
+    # Topics fill empty titles and bump their boards; search re-indexes what cites the link.
+    changes.announce(changes.LINK_METADATA, pk=link.pk, obj=link)
     return link
-
-
-def _reindex_citations_on_commit(url: str) -> None:
-    """Paper titles, authors and abstracts are searchable too: re-index what cites the link."""
-    from apps.search.indexing import index_link
-
-    transaction.on_commit(lambda: index_link(url), robust=True)
-
-
-def _fill_empty_titles(link: Link) -> None:
-    """Topics pasted with a URL and no title take the source's title (members can override)."""
-    from apps.topics.models import Topic
-    from apps.topics.services import topic_save
-
-    if not link.title:
-        return
-    for topic in Topic.objects.filter(link=link, title="").select_related("block"):
-        topic.title = link.title
-        topic_save(topic=topic)
 
 
 @transaction.atomic
@@ -133,7 +113,7 @@ def link_mark_failed(*, link: Link, reason: str, message: str) -> Link:
     link.save(
         update_fields=["status", "failure_reason", "failure_message", "claimed_at", "updated_at"]
     )
-    meetings_touch_for_link(link_id=link.pk)
+    changes.announce(changes.LINK_CARD, pk=link.pk, obj=link)
     return link
 
 
@@ -143,7 +123,7 @@ def link_mark_pending(*, link: Link) -> Link:
     link.status = Link.Status.PENDING
     link.claimed_at = None
     link.save(update_fields=["status", "claimed_at", "updated_at"])
-    meetings_touch_for_link(link_id=link.pk)
+    changes.announce(changes.LINK_CARD, pk=link.pk, obj=link)
     return link
 
 
@@ -159,5 +139,5 @@ def stale_cutoff(days: int) -> dt.datetime:
 def link_store_thumbnail(*, link: Link, webp: bytes) -> Link:
     link.thumbnail.save(f"link-{link.pk}.webp", ContentFile(webp), save=False)
     Link.objects.filter(pk=link.pk).update(thumbnail=link.thumbnail.name, updated_at=timezone.now())
-    meetings_touch_for_link(link_id=link.pk)
+    changes.announce(changes.LINK_CARD, pk=link.pk, obj=link)
     return link

@@ -6,20 +6,19 @@ import datetime as dt
 import time
 
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
 from django.utils import timezone
 
-from . import fetching, services, title_search
-from .models import Link, PaperMatch
+from . import fetching, services
+from .models import Link
 
 MAX_RETRIES = 4
 STUCK_AFTER = dt.timedelta(minutes=10)
 
 
-def _backoff(retries: int) -> int:
+def backoff(retries: int) -> int:
     return min(300, 5 * 2**retries)
 
 
@@ -41,7 +40,7 @@ def fetch_link(self, link_id: int) -> str:
     except fetching.LinkFailed as failure:
         if failure.transient and self.request.retries < MAX_RETRIES:
             services.link_mark_pending(link=link)
-            countdown = max(_backoff(self.request.retries), int(failure.retry_after or 0))
+            countdown = max(backoff(self.request.retries), int(failure.retry_after or 0))
             raise self.retry(countdown=countdown) from failure
         services.link_mark_failed(link=link, reason=failure.reason, message=failure.message)
         return f"failed: {failure.reason}"
@@ -88,7 +87,7 @@ def fetch_arxiv_batch(self, first_scheduled: float | None = None) -> int:
         links = fetching.fetch_arxiv_pending()
     except fetching.LinkFailed as failure:
         if failure.transient and self.request.retries < MAX_RETRIES:
-            raise self.retry(countdown=_backoff(self.request.retries)) from failure
+            raise self.retry(countdown=backoff(self.request.retries)) from failure
         return 0
     for link in links:
         make_thumbnail.delay(link.pk)
@@ -115,7 +114,6 @@ def sweep_links() -> int:
     ids = list(waiting.values_list("pk", flat=True)[:500])
     for link_id in ids:
         fetch_link.delay(link_id)
-    sweep_paper_searches(now=now, grace=grace)
     return len(ids)
 
 
@@ -143,49 +141,3 @@ def refresh_link(link_id: int) -> bool:
     except fetching.LinkFailed:
         return False
     return True
-
-
-PAPER_SEARCH_FLAG = "links:paper-search-scheduled"
-PAPER_SEARCH_COUNTDOWN = 1.0
-
-
-def schedule_paper_searches() -> None:
-    """Queue one title-search run unless one is queued: a run works through every waiting search."""
-    if cache.add(PAPER_SEARCH_FLAG, True, timeout=300):
-        try:
-            search_paper_titles.apply_async(countdown=PAPER_SEARCH_COUNTDOWN)
-        except Exception:
-            cache.delete(PAPER_SEARCH_FLAG)  # so the sweep's next attempt is not blocked
-            raise
-
-
-@shared_task(bind=True, max_retries=MAX_RETRIES, soft_time_limit=150, time_limit=180)
-def search_paper_titles(self) -> int:
-    """Imported [論文] topics without a URL: search arXiv by title, a batch at a time."""
-    # Searches queued from now on need a run of their own.
-    cache.delete(PAPER_SEARCH_FLAG)
-    try:
-        done = title_search.search_pending(limit=title_search.BATCH)
-    except title_search.SearchInterrupted as exc:
-        if self.request.retries < MAX_RETRIES:
-            raise self.retry(countdown=_backoff(self.request.retries)) from exc
-        return 0  # still waiting: the sweep queues them again
-    except SoftTimeLimitExceeded:
-        schedule_paper_searches()  # a slow arXiv: the rest in a fresh run
-        return 0
-    if PaperMatch.objects.filter(status=PaperMatch.Status.PENDING).exists():
-        schedule_paper_searches()  # more than one batch was waiting
-    return done
-
-
-def sweep_paper_searches(*, now, grace: dt.timedelta) -> None:
-    """Part of the links sweep: a search lost with a dead worker or a broker that was down."""
-    stuck = PaperMatch.objects.filter(
-        status=PaperMatch.Status.SEARCHING, claimed_at__lt=now - STUCK_AFTER
-    )
-    stuck.update(status=PaperMatch.Status.PENDING, claimed_at=None)
-    waiting = PaperMatch.objects.filter(
-        status=PaperMatch.Status.PENDING, updated_at__lt=now - grace
-    )
-    if waiting.exists():
-        schedule_paper_searches()

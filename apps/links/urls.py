@@ -6,7 +6,6 @@ from . import views
 
 app_name = "links"
 urlpatterns = [
-    path("check/", views.link_check, name="check"),
     path("<int:link_id>/card/", views.link_card, name="card"),
     path("<int:link_id>/retry/", views.link_retry, name="retry"),
     path("<int:link_id>/thumbnail.webp", views.link_thumbnail, name="thumbnail"),

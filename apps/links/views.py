@@ -8,9 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.meetings.selectors import today
-
-from . import selectors, services
+from . import services
 from .models import Link
 
 SLOT = re.compile(r"^(topic-\d+|deep-dive)$")
@@ -49,11 +47,3 @@ def link_thumbnail(request, link_id: int):
     # The file name changes with every new thumbnail, so the browser may keep it a long time.
     patch_cache_control(response, private=True, max_age=7 * 24 * 3600, immutable=True)
     return response
-
-
-@require_GET
-def link_check(request):
-    """The add form asks, while a URL is typed, whether the group has presented it before."""
-    url = request.GET.get("url", "").strip()
-    earlier = selectors.presentations_of_url(url, before=today()) if url else []
-    return render(request, "links/card.html#already-presented", {"earlier": earlier})

@@ -25,22 +25,6 @@ class MeetingQuerySet(models.QuerySet):
     def past(self, today: dt.date) -> MeetingQuerySet:
         return self.filter(date__lt=today).order_by("-date")
 
-    def with_board(self) -> MeetingQuerySet:
-        """Everything the board page shows, in a fixed number of queries."""
-        from apps.topics.models import Remark, Topic
-
-        remarks = Remark.objects.select_related("author").order_by("created_at", "pk")
-        topics = Topic.objects.live().for_cards().order_by("position", "pk")
-        blocks = (
-            PresenterBlock.objects.select_related("presenter")
-            .order_by("position", "pk")
-            .prefetch_related(models.Prefetch("topics", queryset=topics))
-        )
-        return self.select_related("deep_dive__presenter", "deep_dive__link").prefetch_related(
-            models.Prefetch("blocks", queryset=blocks),
-            models.Prefetch("deep_dive__remarks", queryset=remarks),
-        )
-
 
 class Meeting(models.Model):
     """One weekly session of the group, addressed by its date."""

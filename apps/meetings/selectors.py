@@ -20,15 +20,6 @@ def next_meeting(*, on: dt.date) -> Meeting | None:
     return meeting or Meeting.objects.past(on).first()
 
 
-def meeting_head(*, date: dt.date) -> Meeting | None:
-    """Just enough of a meeting to decide whether its cached board is current."""
-    return Meeting.objects.only("pk", "date", "title", "revision").filter(date=date).first()
-
-
-def meeting_board(*, date: dt.date) -> Meeting | None:
-    return Meeting.objects.with_board().filter(date=date).first()
-
-
 def meetings_by_year(*, on: dt.date) -> tuple[list[Meeting], list[tuple[int, list[Meeting]]]]:
     """Upcoming meetings (soonest first) and past ones grouped by year (newest first)."""
     upcoming = list(Meeting.objects.upcoming(on))

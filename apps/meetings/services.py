@@ -9,11 +9,14 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core import changes
 from apps.core.markdown import render_markdown
+from apps.links.models import Link
+from apps.links.services import enqueue_fetch_on_commit
 
 from .models import Meeting, PresenterBlock
 
@@ -26,9 +29,7 @@ def _save(meeting: Meeting) -> Meeting:
         meeting.revision += 1  # the header and guidance are part of the cached board
     meeting.save()
     if reindex:
-        from apps.search.indexing import schedule_index
-
-        schedule_index(meeting)  # its date and title are part of every hit
+        changes.announce(changes.MEETING, pk=meeting.pk, obj=meeting)  # part of every hit
     return meeting
 
 
@@ -147,16 +148,22 @@ def meeting_touch(*, meeting_id: int) -> None:
     Meeting.objects.filter(pk=meeting_id).update(revision=F("revision") + 1)
 
 
-def meetings_touch_for_link(*, link_id: int) -> None:
-    """A link's card changed (fetched, failed, new picture): so did every board showing it."""
-    from apps.deepdives.models import DeepDive
-    from apps.topics.models import Topic
+def board_item_saved(
+    *, meeting_id: int, subject: str, obj, link: Link | None = None, **details
+) -> None:
+    """The one ending of every save of something shown on a board (topic, remark, main topic).
 
-    via_topics = Topic.objects.filter(link_id=link_id).values("block__meeting_id")
-    via_deep_dives = DeepDive.objects.filter(link_id=link_id).values("meeting_id")
-    Meeting.objects.filter(Q(pk__in=via_topics) | Q(pk__in=via_deep_dives)).update(
-        revision=F("revision") + 1
-    )
+    The board's revision moves (open pages refresh), the change is announced (search
+    re-indexes it), and a newly pasted link is fetched once the transaction commits.
+    """
+    meeting_touch(meeting_id=meeting_id)
+    changes.announce(subject, pk=obj.pk, obj=obj, **details)
+    enqueue_fetch_on_commit(link)
+
+
+def meetings_touch(*, meeting_ids) -> None:
+    """Several boards changed at once (a link card they all show): one statement."""
+    Meeting.objects.filter(pk__in=meeting_ids).update(revision=F("revision") + 1)
 
 
 # --- the agenda ---------------------------------------------------------------------------
@@ -171,38 +178,26 @@ STATUS_MOVES = {
 }
 
 
-def _move_in_list(ids: list[int], item: int, to_index: int) -> list[int]:
+def move_in_list(ids: list[int], item: int, to_index: int) -> list[int]:
     ids = [i for i in ids if i != item]
     ids.insert(max(0, min(to_index, len(ids))), item)
     return ids
 
 
-def _lock_meeting(meeting_id: int) -> Meeting:
+def lock_meeting(meeting_id: int) -> Meeting:
     # Two organizers reordering at once take turns here; each move applies to the newest order.
     return Meeting.objects.select_for_update().get(pk=meeting_id)
 
 
 @transaction.atomic
 def agenda_move_block(*, meeting: Meeting, block_id: int, to_index: int) -> None:
-    _lock_meeting(meeting.pk)
+    lock_meeting(meeting.pk)
     ids = list(meeting.blocks.order_by("position", "pk").values_list("pk", flat=True))
     if block_id not in ids:
         raise ValidationError(_("この勉強会の発表者ではありません。"))
-    for position, pk in enumerate(_move_in_list(ids, block_id, to_index), start=1):
+    for position, pk in enumerate(move_in_list(ids, block_id, to_index), start=1):
         PresenterBlock.objects.filter(pk=pk).update(position=position)
     meeting_touch(meeting_id=meeting.pk)
-
-
-@transaction.atomic
-def agenda_move_topic(*, topic, to_index: int) -> None:
-    from apps.topics.models import Topic
-
-    _lock_meeting(topic.block.meeting_id)
-    siblings = Topic.objects.live().filter(block_id=topic.block_id).order_by("position", "pk")
-    ids = list(siblings.values_list("pk", flat=True))
-    for position, pk in enumerate(_move_in_list(ids, topic.pk, to_index), start=1):
-        Topic.objects.filter(pk=pk).update(position=position)
-    meeting_touch(meeting_id=topic.block.meeting_id)
 
 
 def index_after_step(ids: list[int], item: int, step: int) -> int:
@@ -212,7 +207,7 @@ def index_after_step(ids: list[int], item: int, step: int) -> int:
 
 @transaction.atomic
 def meeting_set_status(*, meeting: Meeting, status: str) -> Meeting:
-    current = _lock_meeting(meeting.pk)
+    current = lock_meeting(meeting.pk)
     if status == current.status:
         return current
     if status not in STATUS_MOVES.get(current.status, set()):
@@ -222,24 +217,14 @@ def meeting_set_status(*, meeting: Meeting, status: str) -> Meeting:
         )
     current.status = status
     current = _save(current)
-    if status == Meeting.Status.LOCKED:
-        _queue_agenda_reminder(current.pk)
+    # The group sends the agenda reminder when a meeting is 確定.
+    changes.announce(changes.MEETING_STATUS, pk=current.pk, obj=current, status=status)
     return current
-
-
-def _queue_agenda_reminder(meeting_id: int) -> None:
-    """Tell the group the agenda is fixed (Slack, when the group has a webhook)."""
-    from django.apps import apps
-
-    if apps.is_installed("apps.group"):
-        from apps.group.reminders import queue_agenda_reminder
-
-        transaction.on_commit(lambda: queue_agenda_reminder(meeting_id))
 
 
 @transaction.atomic
 def meeting_set_length(*, meeting: Meeting, length_minutes: int) -> Meeting:
-    current = _lock_meeting(meeting.pk)
+    current = lock_meeting(meeting.pk)
     current.length_minutes = length_minutes
     return _save(current)
 
@@ -252,7 +237,7 @@ def meeting_set_current_topic(
 
     No topic and not the main topic means the meeting is not being run (yet, or any more).
     """
-    current = _lock_meeting(meeting.pk)
+    current = lock_meeting(meeting.pk)
     current.current_topic_id = topic_id
     current.current_started_at = timezone.now() if (topic_id or main) else None
     current.save(update_fields=["current_topic", "current_started_at", "updated_at"])

@@ -9,3 +9,8 @@ class SearchConfig(AppConfig):
     label = "search"
     verbose_name = _("検索")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import listeners
+
+        listeners.register()

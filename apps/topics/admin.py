@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import Remark, Topic
+from .models import Remark, Topic, TopicLink
 from .services import remark_save, topic_save
 
 
@@ -27,3 +27,9 @@ class RemarkAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         remark_save(remark=obj)
+
+
+@admin.register(TopicLink)
+class TopicLinkAdmin(admin.ModelAdmin):
+    list_display = ("topic", "link", "label")
+    raw_id_fields = ("topic", "link")

@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class TopicsConfig(AppConfig):
     name = "apps.topics"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import listeners
+
+        listeners.register()

@@ -94,9 +94,9 @@ class TopicForm(VersionedForm):
             # While a URL is typed, ask whether the group has presented it before.
             self.fields["url"].widget.attrs.update(
                 {
-                    "hx-get": reverse("links:check"),
+                    "hx-get": reverse("papers:earlier-presentations"),
                     "hx-trigger": "input changed delay:500ms",
-                    "hx-target": "#already-presented-check",
+                    "hx-target": "#earlier-presentations-check",
                     "hx-swap": "outerHTML",
                 }
             )

@@ -13,8 +13,6 @@ class TopicQuerySet(models.QuerySet):
 
     def for_cards(self) -> TopicQuerySet:
         """What a topic card shows: its link, remarks with authors, and extra links."""
-        from apps.links.models import TopicLink
-
         remarks = Remark.objects.select_related("author").order_by("created_at", "pk")
         return self.select_related("link").prefetch_related(
             models.Prefetch("remarks", queryset=remarks),
@@ -124,3 +122,22 @@ class Remark(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.author.handle}] {self.body[:40]}"
+
+
+class TopicLink(models.Model):
+    """Extra links a topic carries besides its source: code, slides, a video."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="extra_links")
+    link = models.ForeignKey("links.Link", on_delete=models.PROTECT, related_name="topic_extras")
+    label = models.CharField(_("ラベル"), max_length=40, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "links_topiclink"  # created by the links app, which held it before
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "link"], name="one_extra_link_per_topic")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.link}".strip()

@@ -10,17 +10,22 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from apps.core import changes
 from apps.core.markdown import render_markdown
 from apps.core.versioning import lock_current
 from apps.links.canonical import canonicalize
-from apps.links.models import TopicLink
 from apps.links.services import enqueue_fetch_on_commit, link_for_pasted_url
 from apps.meetings.models import Meeting
-from apps.meetings.services import meeting_touch, presenter_block_for
-from apps.search.indexing import schedule_index, schedule_topic_entry_index
+from apps.meetings.services import (
+    board_item_saved,
+    lock_meeting,
+    meeting_touch,
+    move_in_list,
+    presenter_block_for,
+)
 
 from .kinds import infer_kind
-from .models import Remark, Topic
+from .models import Remark, Topic, TopicLink
 
 AUTO_KIND = "auto"
 
@@ -43,13 +48,13 @@ def topic_save(*, topic: Topic, remarks_follow: bool = True) -> Topic:
             topic.version += 1
         topic.save()
         topic._stored_url = topic.url
-        meeting_touch(meeting_id=topic.block.meeting_id)
-        if remarks_follow:
-            schedule_index(topic)
-        else:
-            schedule_topic_entry_index(topic)
-        if url_changed:
-            enqueue_fetch_on_commit(topic.link)
+        board_item_saved(
+            meeting_id=topic.block.meeting_id,
+            subject=changes.TOPIC,
+            obj=topic,
+            link=topic.link if url_changed else None,
+            remarks_follow=remarks_follow,
+        )
     return topic
 
 
@@ -143,7 +148,7 @@ def topic_delete(*, topic: Topic) -> Topic:
     topic.deleted_at = timezone.now()
     topic.save(update_fields=["deleted_at", "updated_at"])
     meeting_touch(meeting_id=topic.block.meeting_id)
-    schedule_index(topic)  # a deleted topic leaves the search index
+    _announce(topic)  # a deleted topic leaves the search index
     return topic
 
 
@@ -152,8 +157,12 @@ def topic_restore(*, topic: Topic) -> Topic:
     topic.deleted_at = None
     topic.save(update_fields=["deleted_at", "updated_at"])
     meeting_touch(meeting_id=topic.block.meeting_id)
-    schedule_index(topic)
+    _announce(topic)
     return topic
+
+
+def _announce(topic: Topic) -> None:
+    changes.announce(changes.TOPIC, pk=topic.pk, obj=topic, remarks_follow=True)
 
 
 def _remark_meeting_id(remark: Remark) -> int:
@@ -172,8 +181,7 @@ def remark_save(*, remark: Remark) -> Remark:
         if remark.pk:
             remark.version += 1
         remark.save()
-        meeting_touch(meeting_id=_remark_meeting_id(remark))
-        schedule_index(remark)
+        board_item_saved(meeting_id=_remark_meeting_id(remark), subject=changes.REMARK, obj=remark)
     return remark
 
 
@@ -216,5 +224,16 @@ def topic_move_to_meeting(*, topic: Topic, meeting: Meeting) -> Topic:
     topic.save(update_fields=["block", "position", "updated_at"])
     meeting_touch(meeting_id=source_meeting_id)
     meeting_touch(meeting_id=meeting.pk)
-    schedule_index(topic)  # its hits now point at the new meeting
+    _announce(topic)  # its hits now point at the new meeting
     return topic
+
+
+@transaction.atomic
+def topic_move_in_block(*, topic: Topic, to_index: int) -> None:
+    """The agenda builder: a topic moves up or down among its presenter's topics."""
+    lock_meeting(topic.block.meeting_id)
+    siblings = Topic.objects.live().filter(block_id=topic.block_id).order_by("position", "pk")
+    ids = list(siblings.values_list("pk", flat=True))
+    for position, pk in enumerate(move_in_list(ids, topic.pk, to_index), start=1):
+        Topic.objects.filter(pk=pk).update(position=position)
+    meeting_touch(meeting_id=topic.block.meeting_id)

@@ -8,6 +8,9 @@ import pytest
 
 from apps.archive.importer import FileReport, import_notes
 
+# The browsing pages are tested on the same archive corpus as search.
+from tests.search.conftest import corpus  # noqa: F401
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # In CI the shared folder sits beside the repository clone.
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"

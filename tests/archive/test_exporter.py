@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from apps.archive.exporter import meeting_markdown
 from apps.archive.importer import import_notes
-from apps.meetings.selectors import meeting_board
+from apps.board.selectors import meeting_board
 from apps.topics.models import Topic
 from apps.topics.services import topic_save
 from tests import factories

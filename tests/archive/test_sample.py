@@ -8,9 +8,9 @@ import pytest
 
 from apps.archive import importer
 from apps.archive.exporter import meeting_markdown
+from apps.board.selectors import meeting_board
 from apps.deepdives.models import DeepDive
 from apps.meetings.models import Meeting
-from apps.meetings.selectors import meeting_board
 from apps.topics.models import Topic
 from tests.archive.conftest import import_text, line_of
 

@@ -4,7 +4,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from apps.links.models import Link, PaperMatch, TopicLink
+from apps.links.models import Link
+from apps.papers.models import PaperMatch
+from apps.topics.models import TopicLink
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from apps.group.services import group_settings_update
-from apps.meetings import tasks
+from apps.group import tasks
 from apps.meetings.models import Meeting
 from apps.meetings.services import schedule_upcoming_meetings
 from tests import factories

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image, ImageCms
 from pytest_httpserver import HTTPServer
 
+from apps.core.http.safe_http import MAX_IMAGE_BYTES, FetchError
 from apps.links.images import MAX_PIXELS, THUMBNAIL_SIZE, download_thumbnail, make_thumbnail
-from apps.links.safe_http import MAX_IMAGE_BYTES, FetchError
 from tests.links.fixtures import allow_local_server
 
 RED, BLUE, GREEN = (220, 30, 30), (30, 30, 220), (30, 200, 30)

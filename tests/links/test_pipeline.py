@@ -240,7 +240,7 @@ def test_card_slot_parameter_is_validated(member_client):
     assert response.status_code == 404
 
 
-def test_already_presented_is_shown_on_the_card_and_in_the_add_form(member_client):
+def test_earlier_presentations_are_shown_on_the_card_and_in_the_add_form(member_client):
     import datetime as dt
 
     earlier = factories.meeting(date=dt.date(2025, 1, 10))
@@ -253,7 +253,7 @@ def test_already_presented_is_shown_on_the_card_and_in_the_add_form(member_clien
 
     board = member_client.get(later.get_absolute_url()).content.decode()
     check = member_client.get(
-        reverse("links:check"), {"url": "https://arxiv.org/abs/1706.03762v2"}
+        reverse("papers:earlier-presentations"), {"url": "https://arxiv.org/abs/1706.03762v2"}
     ).content.decode()
 
     card = board[board.index(f'id="{again.anchor}"') :]

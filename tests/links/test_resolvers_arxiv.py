@@ -7,11 +7,11 @@ import json
 import pytest
 from pytest_httpserver import HTTPServer
 
+from apps.core.http.safe_http import FetchError
 from apps.links.canonical import canonicalize
 from apps.links.categories import CATEGORY_NAMES, category_name, category_names
 from apps.links.resolvers import resolve
 from apps.links.resolvers.arxiv import MAX_IDS, fetch_arxiv
-from apps.links.safe_http import FetchError
 from tests.links.fixtures import allow_local_server, load
 
 ATOM = "application/atom+xml; charset=utf-8"

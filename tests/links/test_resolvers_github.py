@@ -9,10 +9,10 @@ import time
 import pytest
 from pytest_httpserver import HTTPServer
 
+from apps.core.http.safe_http import FetchError
 from apps.links.canonical import canonicalize
 from apps.links.resolvers import resolve
 from apps.links.resolvers.github import RateLimited, fetch_github
-from apps.links.safe_http import FetchError
 from tests.links.fixtures import allow_local_server, load
 
 

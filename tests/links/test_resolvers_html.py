@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from pytest_httpserver import HTTPServer
 
+from apps.core.http.safe_http import MAX_HTML_BYTES, FetchError
 from apps.links.canonical import canonicalize
 from apps.links.resolvers import resolve
 from apps.links.resolvers.html import decode_html, fetch_page, meta_charset
-from apps.links.safe_http import MAX_HTML_BYTES, FetchError
 from tests.links.fixtures import allow_local_server, load, text
 
 

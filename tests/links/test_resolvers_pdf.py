@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 from pytest_httpserver import HTTPServer
 
+from apps.core.http.safe_http import FetchError
 from apps.links.resolvers.html import fetch_page
 from apps.links.resolvers.pdf import (
     fetch_pdf_first_page,
@@ -15,7 +16,6 @@ from apps.links.resolvers.pdf import (
     pdf_date,
     render_first_page,
 )
-from apps.links.safe_http import FetchError
 from tests.links.fixtures import allow_local_server, make_pdf
 
 DARK_BLUE = (0, 0, 153)

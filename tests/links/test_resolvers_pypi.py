@@ -7,10 +7,10 @@ import json
 import pytest
 from pytest_httpserver import HTTPServer
 
+from apps.core.http.safe_http import FetchError
 from apps.links.canonical import canonicalize
 from apps.links.resolvers import resolve
 from apps.links.resolvers.pypi import fetch_pypi
-from apps.links.safe_http import FetchError
 from tests.links.fixtures import allow_local_server, load
 
 

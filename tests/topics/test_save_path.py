@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.links.models import TopicLink
 from apps.search.models import SearchEntry
+from apps.topics.models import TopicLink
 from apps.topics.services import remark_create, topic_set_extra_links, topic_update
 from tests import factories
 

@@ -7,13 +7,13 @@
 
 from __future__ import annotations
 
+from apps.core.http.safe_http import FetchError
 from apps.links.canonical import LinkTarget
 from apps.links.metadata import Metadata
 from apps.links.resolvers.arxiv import fetch_arxiv
 from apps.links.resolvers.github import fetch_github
 from apps.links.resolvers.html import fetch_page
 from apps.links.resolvers.pypi import fetch_pypi
-from apps.links.safe_http import FetchError
 
 __all__ = ["resolve"]
 

@@ -15,7 +15,8 @@ import arxiv
 from arxiv import _feed as arxiv_feed  # the package's Atom parser (lxml, no network, no entities)
 from django.conf import settings
 
-from apps.links import safe_http
+from apps.core.http import safe_http
+from apps.core.http.safe_http import FetchError
 from apps.links.canonical import normalize_arxiv_id
 from apps.links.categories import category_names
 from apps.links.metadata import (
@@ -27,7 +28,6 @@ from apps.links.metadata import (
     names,
     truncate,
 )
-from apps.links.safe_http import FetchError
 
 logger = logging.getLogger(__name__)
 

@@ -17,11 +17,11 @@ import arxiv
 from arxiv import _feed as arxiv_feed  # the package's Atom parser (lxml, no network, no entities)
 from django.conf import settings
 
-from apps.links import safe_http
+from apps.core.http import safe_http
+from apps.core.http.safe_http import FetchError
 from apps.links.canonical import normalize_arxiv_id
 from apps.links.metadata import TITLE_MAX, collapse, names, truncate
 from apps.links.resolvers.arxiv import ACCEPT_ATOM, DEFAULT_API_URL
-from apps.links.safe_http import FetchError
 
 MAX_RESULTS = 10  # enough to hold the paper and its namesakes; suggestions keep five
 MAX_FEED_BYTES = 1024 * 1024  # ten entries are ~30 KB

@@ -9,7 +9,8 @@ from typing import Any
 
 from django.conf import settings
 
-from apps.links import safe_http
+from apps.core.http import safe_http
+from apps.core.http.safe_http import FetchError
 from apps.links.metadata import (
     DESCRIPTION_MAX,
     NAME_MAX,
@@ -20,7 +21,6 @@ from apps.links.metadata import (
     iso_date,
     names,
 )
-from apps.links.safe_http import FetchError
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_SOCIAL_IMAGE_URL = "https://opengraph.githubassets.com"

@@ -33,8 +33,9 @@ from urllib.parse import unquote, urlsplit
 import charset_normalizer
 from bs4 import BeautifulSoup, SoupStrainer, Tag
 
+from apps.core.http import safe_http
+from apps.core.http.safe_http import FetchError
 from apps.core.textfiles import BOMS
-from apps.links import safe_http
 from apps.links.metadata import (
     DESCRIPTION_MAX,
     NAME_MAX,
@@ -48,7 +49,6 @@ from apps.links.metadata import (
     truncate,
 )
 from apps.links.resolvers.pdf import metadata_from_pdf
-from apps.links.safe_http import FetchError
 
 MAX_OEMBED_BYTES = 512 * 1024
 OEMBED_TYPES = ("application/json+oembed", "text/json+oembed")

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import pypdfium2 as pdfium
 
-from apps.links import safe_http
+from apps.core.http import safe_http
 from apps.links.metadata import NAME_MAX, TITLE_MAX, Metadata, collapse, names, truncate
 
 # Served as octet-stream by many file hosts; the %PDF- signature is checked instead.

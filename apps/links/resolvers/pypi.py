@@ -9,7 +9,8 @@ from typing import Any
 
 from django.conf import settings
 
-from apps.links import safe_http
+from apps.core.http import safe_http
+from apps.core.http.safe_http import FetchError
 from apps.links.canonical import pypi_normalize
 from apps.links.metadata import (
     DESCRIPTION_MAX,
@@ -21,7 +22,6 @@ from apps.links.metadata import (
     iso_date,
     names,
 )
-from apps.links.safe_http import FetchError
 
 DEFAULT_PYPI_URL = "https://pypi.org"
 # The project document lists every release's files: a few MB for the busiest projects.

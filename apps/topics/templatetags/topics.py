@@ -2,25 +2,9 @@ from __future__ import annotations
 
 from django import template
 
-from apps.accounts import permissions
-from apps.deepdives.models import DeepDive
-
-from ..models import Remark, Topic
+from ..models import Remark
 
 register = template.Library()
-
-_EDIT_RULES = {
-    Topic: permissions.can_edit_topic,
-    Remark: permissions.can_edit_remark,
-    DeepDive: permissions.can_edit_deep_dive,
-}
-
-
-@register.filter
-def can_edit(obj, user) -> bool:
-    """`{% if topic|can_edit:user %}`: the same rule the views enforce."""
-    rule = _EDIT_RULES.get(type(obj))
-    return bool(rule and user is not None and rule(user, obj))
 
 
 @register.filter

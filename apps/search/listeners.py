@@ -1,0 +1,36 @@
+"""The index follows every write: search listens to the changes the apps below it announce.
+
+Each listener only schedules; the index is updated when the writer's transaction commits.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from apps.core import changes
+
+from .indexing import index_link, schedule_index, schedule_topic_entry_index
+
+
+def topic_changed(change: changes.Change) -> None:
+    if change.details.get("remarks_follow", True):
+        schedule_index(change.obj)
+    else:  # kind and title unchanged: the remarks' entries, which repeat them, stay
+        schedule_topic_entry_index(change.obj)
+
+
+def object_changed(change: changes.Change) -> None:
+    schedule_index(change.obj)
+
+
+def link_metadata_changed(change: changes.Change) -> None:
+    """Paper titles, authors and abstracts are searchable too: re-index what cites the link."""
+    url = change.obj.canonical_url
+    transaction.on_commit(lambda: index_link(url), robust=True)
+
+
+def register() -> None:
+    changes.listen(changes.TOPIC, topic_changed)
+    for subject in (changes.REMARK, changes.DEEP_DIVE, changes.MEETING, changes.MEMBER):
+        changes.listen(subject, object_changed)
+    changes.listen(changes.LINK_METADATA, link_metadata_changed)
