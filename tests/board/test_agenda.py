@@ -4,10 +4,10 @@ import datetime as dt
 import json
 
 import pytest
-from apps.board.agenda import agenda_for
 from django.test import Client
 from django.urls import reverse
 
+from apps.board.agenda import agenda_for
 from apps.deepdives.models import DeepDive
 from apps.meetings.models import Meeting
 from apps.topics.models import Remark, Topic

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from apps.group.services import group_settings_update
 from apps.group import tasks
+from apps.group.services import group_settings_update
 from apps.meetings.models import Meeting
 from apps.meetings.services import schedule_upcoming_meetings
 from tests import factories

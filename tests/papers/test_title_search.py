@@ -14,11 +14,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from apps.core.http.safe_http import FetchError
+from apps.links import tasks as link_tasks
 from apps.links.models import Link
 from apps.links.ratelimit import wait_for_slot
 from apps.links.resolvers.arxiv_search import search_arxiv, title_queries
 from apps.meetings.models import Meeting
-from apps.links import tasks as link_tasks
 from apps.papers import paper_matches, tasks, title_search
 from apps.papers.models import PaperMatch
 from apps.search.models import SearchEntry

@@ -11,8 +11,8 @@ import pytest
 from werkzeug import Request, Response
 
 from apps.core.http.safe_http import DEFAULT_USER_AGENT, MAX_POST_BODY_BYTES, FetchError, fetch
-from tests.links.conftest import Site, TLSSite
 from tests.core.http.test_safe_http import BYPASS_DNS, BYPASS_VECTORS
+from tests.links.conftest import Site, TLSSite
 
 PAYLOAD = json.dumps({"text": "今週のアジェンダ &lt;確定&gt;"}, ensure_ascii=False).encode()
 JSON = {"Content-Type": "application/json; charset=utf-8"}
