@@ -62,6 +62,7 @@ _DOI_PATH_PREFIXES = {
     "link.springer.com": ("article", "chapter", "book", "referenceworkentry", "content/pdf"),
     "iopscience.iop.org": ("article",),
     "www.frontiersin.org": ("articles", "journals/*/articles"),
+    "frontiersin.org": ("articles", "journals/*/articles"),
     "journals.aps.org": ("*/abstract", "*/pdf", "*/supplemental"),
 }
 # What a publisher appends to the DOI to pick a view of the same work.

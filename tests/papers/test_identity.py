@@ -112,6 +112,10 @@ def test_old_style_and_four_digit_arxiv_ids(url, value):
             "10.3389/fnins.2020.00001",
         ),
         (
+            "https://frontiersin.org/journals/neuroscience/articles/10.3389/fnins.2020.00001/full",
+            "10.3389/fnins.2020.00001",
+        ),
+        (
             "https://journals.aps.org/prl/abstract/10.1103/PhysRevLett.116.061102",
             "10.1103/physrevlett.116.061102",
         ),
