@@ -7,18 +7,19 @@ title (``title:…``) for a match. ``paper_key_from_url(key.url) == key`` for ev
 a URL, so the canonical URL may be stored and read back.
 
 arXiv URLs are recognised by ``apps.links.canonical`` (one parser for the whole board), and
-titles are compared exactly as ``apps.links.title_search`` compares them.
+titles are compared by :func:`title_key`, which the arXiv title search uses too.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from apps.links.canonical import canonicalize, normalize_arxiv_id
-from apps.links.title_search import title_key
+from apps.links.resolvers.arxiv_search import plain_title
 
 __all__ = [
     "SCHEMES",
@@ -274,3 +275,14 @@ def _doi_from_path(text: str) -> str:
 
 def _segments(path: str) -> list[str]:
     return [unquote(segment) for segment in path.split("/") if segment]
+
+
+def title_key(title: str) -> str:
+    """What two titles must share to be the same paper's.
+
+    NFKC (full-width letters), LaTeX markup dropped, case folded, and every character that
+    is not a letter or digit removed: "Pre-training" and "Pretraining", "BERT: Pre-training"
+    and "BERT - Pre-training" are the same title; any different word is not.
+    """
+    text = plain_title(title).casefold()
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum())

@@ -29,6 +29,7 @@ from apps.links.resolvers.arxiv_search import Candidate, plain_title, search_arx
 from apps.topics.models import Topic
 
 from . import paper_matches
+from .identity import title_key
 from .models import PaperMatch
 
 logger = logging.getLogger(__name__)
@@ -49,17 +50,6 @@ class SearchInterrupted(Exception):
 class Outcome:
     exact: Candidate | None = None
     suggestions: list[Candidate] = field(default_factory=list)
-
-
-def title_key(title: str) -> str:
-    """What two titles must share to be the same paper's.
-
-    NFKC (full-width letters), LaTeX markup dropped, case folded, and every character that
-    is not a letter or digit removed: "Pre-training" and "Pretraining", "BERT: Pre-training"
-    and "BERT - Pre-training" are the same title; any different word is not.
-    """
-    text = plain_title(title).casefold()
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum())
 
 
 def decide(title: str, candidates: list[Candidate]) -> Outcome:
