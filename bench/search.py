@@ -697,8 +697,8 @@ def measure(args, vendor: str) -> None:
     from django.db import connection
 
     from apps.search.backends import get_backend
-    from apps.search.indexing import rebuild_index
     from apps.search.query import parse_query
+    from apps.search.rebuild import rebuild_index
     from apps.search.selectors import search
 
     settings.DEBUG = False  # no query log while measuring

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from apps.core.markdown import HEADING_ID_PREFIX
-from apps.search import indexing
+from apps.search import entries, indexing, rebuild
 from apps.search.models import SearchEntry
 from apps.topics.models import Topic
 from tests import factories
@@ -137,7 +137,7 @@ def test_link_metadata_is_one_more_text_source_ranked_between_title_and_notes(mo
     paper = factories.topic(title="読んだ論文", url="https://arxiv.org/abs/1706.03762", notes="")
     notes = factories.topic(title="別の話", notes="Vaswani らの Transformer を引用")
     monkeypatch.setattr(
-        indexing,
+        entries,
         "link_text",
         lambda url: f"{url}\nAttention Is All You Need\nAshish Vaswani" if url else "",
     )
@@ -196,14 +196,14 @@ def test_rebuild_gives_the_same_index_as_indexing_on_write(db):
         )
 
     before = snapshot()
-    stats = indexing.rebuild_index(batch_size=3)
+    stats = rebuild.rebuild_index(batch_size=3)
     assert snapshot() == before
     assert (stats.topics, stats.remarks, stats.deep_dives, stats.entries) == (7, 5, 1, len(before))
     assert set(corpus.hits("強化学習")) == {"T4", "R3", "D2"}
 
 
 def test_indexing_on_write_still_works_after_a_rebuild(db):
-    indexing.rebuild_index()
+    rebuild.rebuild_index()
     topic = factories.topic(title="再構築のあと")
     indexing.index_topic(topic.pk)
     assert found("再構築") == [f"topic-{topic.pk}"]

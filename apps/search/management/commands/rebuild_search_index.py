@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from apps.search.backends import get_backend
-from apps.search.indexing import rebuild_index
+from apps.search.rebuild import rebuild_index
 
 
 class Command(BaseCommand):
