@@ -11,3 +11,8 @@ class GroupConfig(AppConfig):
     label = "group"
     verbose_name = _("会の設定")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import reminders, tasks
+
+        reminders.connect_sender(tasks.send_later)
