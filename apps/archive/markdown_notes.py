@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from .syntax import FENCE_RE, ITEM_PREFIX_RE, remark_in
 
 if TYPE_CHECKING:
-    from .notes_format import Line
+    from .syntax import Line
 
 _ATX_RE = re.compile(r"^( {0,3})(#{1,6})(?= |$)")
 

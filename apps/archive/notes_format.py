@@ -2,8 +2,8 @@
 
 Two variants share one structure — date line, guidance, `@presenter` blocks, `[kind] title`
 topics, `メインTOPIC` — and differ in how notes are written: the plain-text export (`•` bullets
-nested by indentation, lone lines) is converted to Markdown here; the Markdown variant (`- `
-bullets, `#` headings, `[title](url)` links) is kept as written (markdown_notes.py).
+nested by indentation, lone lines) is converted to Markdown (plain_notes.py); the Markdown
+variant (`- ` bullets, `#` headings, `[title](url)` links) is kept as written (markdown_notes.py).
 Nothing here touches the database: the importer turns a ParsedMeeting into rows.
 """
 
@@ -18,20 +18,23 @@ from django.utils.translation import gettext as _
 
 from apps.core.textfiles import TextFileError, decode_text_file
 
-from . import markdown_notes
+from . import markdown_notes, plain_notes
 from .syntax import (
     DATE_LINE_RE,
     FENCE_RE,
     HEADING_MARKS_RE,
+    ITEM_RE,
     KIND_TAGS,
     MAIN_TOPIC_RE,
     PRESENTER_RE,
     TOPIC_RE,
+    Line,
     name_key,
     normalize_name,
     remark_in,
     split_presenter,
     split_title,
+    trim_lines,
 )
 
 # One meeting's export is tens of kilobytes (the real sample is 20 kB); anything this large is
@@ -107,12 +110,6 @@ class ParsedMeeting:
         return [p for p in self.problems if p.level == ERROR]
 
 
-@dataclass(frozen=True)
-class Line:
-    number: int  # 1-based, as an editor shows it
-    text: str
-
-
 def decode(data: bytes, *, size: int | None = None) -> tuple[str, str]:
     """(text, encoding label) of an uploaded export; see apps.core.textfiles."""
     try:
@@ -173,20 +170,11 @@ def _lines(text: str, *, markdown: bool) -> list[Line]:
     return result
 
 
-def _trim(lines: list[Line]) -> list[Line]:
-    start, end = 0, len(lines)
-    while start < end and not lines[start].text:
-        start += 1
-    while end > start and not lines[end - 1].text:
-        end -= 1
-    return lines[start:end]
-
-
 def _split_trailing_remarks(lines: list[Line]) -> tuple[list[Line], list[ParsedRemark]]:
     """Remark lines after a topic's notes (`[fr] …` at the left margin) belong to the topic,
     not to its notes; the exporter writes board remarks there. A remark that stands inside the
     notes (a bullet or an indented line) stays in the notes, where it was written."""
-    lines = _trim(lines)
+    lines = trim_lines(lines)
     remarks: list[ParsedRemark] = []
     end = len(lines)
     while end:
@@ -195,7 +183,7 @@ def _split_trailing_remarks(lines: list[Line]) -> tuple[list[Line], list[ParsedR
         while (
             start > 1
             and lines[start - 1].text.startswith("  ")
-            and not _ITEM_RE.match(lines[start - 1].text)
+            and not ITEM_RE.match(lines[start - 1].text)
         ):
             start -= 1
         head = lines[start - 1]
@@ -301,7 +289,7 @@ class _Reader:
         meeting = ParsedMeeting(
             date=date,
             title=title,
-            guidance="\n".join(line.text for line in _trim(guidance)),
+            guidance="\n".join(line.text for line in trim_lines(guidance)),
             variant="markdown" if self.markdown else "text",
         )
         for topic, note_lines in self.topics:
@@ -349,7 +337,7 @@ class _Reader:
         """Text between `@presenter` and its first `[kind]` line."""
         if not line.text:
             return None
-        if line.text[0] == " " or _ITEM_RE.match(line.text):
+        if line.text[0] == " " or ITEM_RE.match(line.text):
             self.problem(
                 line.number,
                 _("トピックの行（例: [blog] タイトル）がないままメモが始まっています。"),
@@ -375,13 +363,13 @@ class _Reader:
         return bool(presenter.topics)
 
     def _deep_dive(self, main_line: Line, title: str, lines: list[Line]) -> ParsedDeepDive | None:
-        lines = _trim(lines)
+        lines = trim_lines(lines)
         presenter = None
         named = lines and PRESENTER_RE.match(HEADING_MARKS_RE.sub("", lines[0].text, count=1))
         if named:
             display_name, handle = split_presenter(named.group(1))
             presenter = ParsedPresenter(display_name, handle, lines[0].number)
-            lines = _trim(lines[1:])
+            lines = trim_lines(lines[1:])
         title_line = main_line.number
         if not title and lines:
             title, title_line = (
@@ -402,198 +390,6 @@ class _Reader:
 
     def _convert(self, lines: list[Line], *, headings: bool) -> tuple[str, list[ParsedRemark]]:
         lines, trailing = _split_trailing_remarks(lines)
-        if self.markdown:
-            text, inline = markdown_notes.convert(lines, headings=headings)
-        else:
-            text, inline = _PlainNotes(lines, headings=headings).convert()
+        notes = markdown_notes if self.markdown else plain_notes
+        text, inline = notes.convert(lines, headings=headings)
         return text, [ParsedRemark(h, b, n) for h, b, n in inline] + trailing
-
-
-# --------------------------------------------------------------------------------------------
-# Plain-text notes → Markdown
-# --------------------------------------------------------------------------------------------
-
-# `•` is the old page's bullet; `・`, `-`, `*`, `+` and `1.` / `1)` are what people type.
-_ITEM_RE = re.compile(r"^( *)(•|・|[-*+](?= )|\d{1,9}[.)](?= ))\s*(\S.*)$")
-_SENTENCE_MARKS = ("。", "、", "，", "．")
-_SENTENCE_ENDS = (".", ":", "：", "!", "?", "！", "？", ";", "；")
-_MAX_HEADING = 60
-_MAX_NUMBERED_HEADING = 100
-
-_INLINE_ESCAPES = (
-    (re.compile(r"([\\`*])"), r"\\\1"),
-    # Underscores inside words (`max_new_tokens`) are never emphasis; only escape the others.
-    (re.compile(r"(?<!\w)_|_(?!\w)"), r"\\_"),
-    (re.compile(r"<(?=[A-Za-z/!?])"), "&lt;"),
-)
-# Text at the start of a line that Markdown would read as a block of its own.
-_BLOCK_START_RE = re.compile(r"^(?:#|>|[-+](?=\s|$)|\[[^\]]*\]:|(?:[-_]\s*){3,}$)")
-_NUMBER_START_RE = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
-
-
-def escape_inline(text: str) -> str:
-    for pattern, replacement in _INLINE_ESCAPES:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-def escape_block(text: str) -> str:
-    """Plain text → Markdown that renders as the same text (remarks keep their `[handle]`)."""
-    text = escape_inline(text)
-    if _BLOCK_START_RE.match(text):
-        return "\\" + text
-    return _NUMBER_START_RE.sub(r"\1\\\2", text)
-
-
-@dataclass
-class _Item:
-    line: Line
-    col: int
-    marker: str  # "-" or "3."
-    text: str
-
-
-@dataclass
-class _Text:
-    line: Line
-    col: int
-    text: str
-
-
-@dataclass
-class _Level:
-    col: int  # where the marker stood in the export
-    indent: int  # where it stands in the Markdown
-    content: int  # where its children go in the Markdown
-    ordered: bool
-
-
-def _tokens(lines: list[Line]) -> list[_Item | _Text | None]:
-    """None for a blank line."""
-    tokens: list[_Item | _Text | None] = []
-    for line in lines:
-        if not line.text:
-            tokens.append(None)
-            continue
-        item = _ITEM_RE.match(line.text)
-        if item:
-            marker = item.group(2)
-            marker = marker[:-1] + "." if marker[0].isdigit() else "-"
-            tokens.append(_Item(line, len(item.group(1)), marker, item.group(3)))
-        else:
-            col = len(line.text) - len(line.text.lstrip(" "))
-            tokens.append(_Text(line, col, line.text.strip()))
-    return tokens
-
-
-class _PlainNotes:
-    """Bullets nested by indentation, numbered items and lone lines → Markdown.
-
-    Every lone line is its own paragraph (the old page had one block per line). In the main
-    topic, lone short lines without sentence punctuation are headings; their level follows their
-    indentation, numbered section lines (`1. Introduction` between blank lines) rank above other
-    headings at the same indentation. The line right after the title is the paper's one-line
-    description, never a heading.
-    """
-
-    def __init__(self, lines: list[Line], *, headings: bool) -> None:
-        self.tokens = _tokens(_trim(lines))
-        self.levels = self._heading_levels() if headings else {}
-        self.out: list[str] = []
-        self.remarks: list[tuple[str, str, int]] = []
-
-    def convert(self) -> tuple[str, list[tuple[str, str, int]]]:
-        stack: list[_Level] = []
-        after_blank = True
-        for index, token in enumerate(self.tokens):
-            if token is None:
-                after_blank = True
-                continue
-            if index in self.levels:
-                stack.clear()
-                self._block("#" * self.levels[index] + " " + escape_inline(token.text))
-            elif isinstance(token, _Item):
-                if not stack:
-                    self._block(None)
-                indent = self._place(stack, token)
-                self.out.append(" " * indent + f"{token.marker} " + self._content(token))
-            elif stack and not after_blank and token.col > stack[-1].col:
-                # A line indented under a bullet continues it, on a line of its own.
-                self.out[-1] += "  "
-                self.out.append(" " * stack[-1].content + self._content(token))
-            else:
-                stack.clear()
-                self._block(self._content(token))
-            after_blank = False
-        return "\n".join(self.out), self.remarks
-
-    def _block(self, text: str | None) -> None:
-        if self.out and self.out[-1]:
-            self.out.append("")
-        if text is not None:
-            self.out.append(text)
-
-    def _content(self, token: _Item | _Text) -> str:
-        found = remark_in(token.text)
-        if found:
-            handle, body = found[0], escape_inline(found[1])
-            self.remarks.append((handle, body, token.line.number))
-            return f"[{handle}] {body}"
-        return escape_block(token.text)
-
-    def _place(self, stack: list[_Level], item: _Item) -> int:
-        ordered = item.marker[0].isdigit()
-        sibling = None
-        while stack and item.col < stack[-1].col - 1:
-            sibling = stack.pop()  # ends at the outermost level left: a sibling of this item
-        if stack and item.col <= stack[-1].col + 1:
-            sibling = stack.pop()
-            indent = sibling.indent
-        elif stack:
-            indent = stack[-1].content  # a child
-            sibling = None
-        else:
-            indent = 0
-        if sibling is not None and sibling.ordered != ordered:
-            # `1.` right after `- ` items would be read as their text: a new list needs a gap.
-            self.out.append("")
-        stack.append(_Level(item.col, indent, indent + len(item.marker) + 1, ordered))
-        return indent
-
-    def _heading_levels(self) -> dict[int, int]:
-        keys: dict[int, tuple[int, int]] = {}
-        tokens = self.tokens
-        for index, token in enumerate(tokens):
-            before = tokens[index - 1] if index else None
-            after = tokens[index + 1] if index + 1 < len(tokens) else None
-            if isinstance(token, _Item):
-                if (
-                    token.marker[0].isdigit()
-                    and before is None
-                    and after is None
-                    and len(token.text) <= _MAX_NUMBERED_HEADING
-                    and not token.text.endswith(_SENTENCE_MARKS)
-                ):
-                    token.text = f"{token.marker} {token.text}"
-                    keys[index] = (token.col, 0)
-            elif token is not None and index and self._is_label(token, before):
-                keys[index] = (token.col, 1)
-        ranks = {key: rank for rank, key in enumerate(sorted(set(keys.values())))}
-        return {index: min(2 + ranks[key], 6) for index, key in keys.items()}
-
-    @staticmethod
-    def _is_label(token: _Text, before: _Item | _Text | None) -> bool:
-        text = token.text
-        starts_block = (
-            before is None
-            or (isinstance(before, _Item) and token.col <= before.col)
-            or (isinstance(before, _Text) and before.text.endswith(("。", *_SENTENCE_ENDS)))
-        )
-        return (
-            starts_block
-            and len(text) <= _MAX_HEADING
-            and not any(mark in text for mark in _SENTENCE_MARKS)
-            and not text.endswith(_SENTENCE_ENDS)
-            and not text.startswith("※")
-            and remark_in(text) is None
-        )

@@ -1,5 +1,8 @@
 """The old notes format's vocabulary, shared by both parsers and the Markdown exporter.
 
+A parser reads :class:`Line`s: the reader (notes_format.py) splits the export into blocks, and
+each variant's converter (plain_notes.py, markdown_notes.py) turns a block's lines into Markdown.
+
 See README.md, "Import and export", for the format itself.
 """
 
@@ -8,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
 
 # Tag as written → Topic.Kind value. Tags are case-insensitive.
 KIND_TAGS: dict[str, str] = {
@@ -39,6 +43,25 @@ _BARE_URL_RE = re.compile(r"^https?://\S+$")
 _MARKDOWN_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|$])")
 # A list marker in front of a line's text, to look at what the item says.
 ITEM_PREFIX_RE = re.compile(r"^\s*(?:[-*+•・]|\d{1,9}[.)])\s+")
+# A list item of the plain-text export: indentation, marker, text. `•` is the old page's
+# bullet; `・`, `-`, `*`, `+` and `1.` / `1)` are what people type.
+ITEM_RE = re.compile(r"^( *)(•|・|[-*+](?= )|\d{1,9}[.)](?= ))\s*(\S.*)$")
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based, as an editor shows it
+    text: str
+
+
+def trim_lines(lines: list[Line]) -> list[Line]:
+    """Without the blank lines at either end."""
+    start, end = 0, len(lines)
+    while start < end and not lines[start].text:
+        start += 1
+    while end > start and not lines[end - 1].text:
+        end -= 1
+    return lines[start:end]
 
 
 def normalize_name(value: str) -> str:

@@ -122,11 +122,6 @@ def field_token_list(text: str) -> list[str]:
     return tokenize(text)[:MAX_FIELD_TOKENS]
 
 
-def field_tokens(text: str) -> str:
-    """What the index stores for one field: the tokens separated by single spaces."""
-    return " ".join(field_token_list(text))
-
-
 def lookup_tokens(fields: list[list[str]]) -> str:
     """An entry's lookup tokens (see the module docstring) from its fields' token lists."""
     found = set()

@@ -3,14 +3,14 @@ from __future__ import annotations
 from django.contrib import admin
 
 from .models import FeedToken, GroupSettings, Reminder
-from .services import EDITABLE_FIELDS, group_settings_update
+from .services import SECRET_FIELDS, SHOWN_FIELDS, group_settings_update
 
 
 @admin.register(GroupSettings)
 class GroupSettingsAdmin(admin.ModelAdmin):
     list_display = ("name", "meeting_weekday", "start_time", "time_zone", "updated_at")
     # The webhook URL is a secret and staff are not necessarily organizers: set it on the page.
-    exclude = ("slack_webhook_url",)
+    exclude = SECRET_FIELDS
 
     def has_add_permission(self, request) -> bool:
         return not GroupSettings.objects.exists()  # one row: edit it, do not add another
@@ -19,8 +19,7 @@ class GroupSettingsAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        fields = EDITABLE_FIELDS - {"slack_webhook_url"}
-        group_settings_update(**{name: getattr(obj, name) for name in fields})
+        group_settings_update(**{name: getattr(obj, name) for name in SHOWN_FIELDS})
 
 
 @admin.register(Reminder)

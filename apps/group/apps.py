@@ -13,6 +13,7 @@ class GroupConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import listeners
+        from . import listeners, reminders, tasks
 
         listeners.register()
+        reminders.connect_sender(tasks.send_later)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import GroupSettings, time_zone_names, validate_https_url
+from .services import SHOWN_FIELDS
 
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -27,23 +28,7 @@ class GroupSettingsForm(forms.ModelForm):
 
     class Meta:
         model = GroupSettings
-        fields = [
-            "name",
-            "meeting_weekday",
-            "start_time",
-            "length_minutes",
-            "time_zone",
-            "deadline_days_before",
-            "deadline_time",
-            "minutes_paper",
-            "minutes_blog",
-            "minutes_oss",
-            "minutes_main_topic",
-            "guidance_template",
-            "remind_call_for_topics",
-            "reminder_hours_before_deadline",
-            "remind_agenda",
-        ]
+        fields = list(SHOWN_FIELDS)
         widgets = {
             "start_time": TIME_INPUT,
             "deadline_time": TIME_INPUT,

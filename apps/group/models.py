@@ -73,6 +73,13 @@ def default_time_zone() -> str:
     return settings.TIME_ZONE
 
 
+def _minutes_field(label: str, *, default: int) -> models.PositiveSmallIntegerField:
+    # A topic's time budget: at least a minute, at most as long as a meeting may be.
+    return models.PositiveSmallIntegerField(
+        label, default=default, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+
+
 class GroupSettings(models.Model):
     """How the group meets; one row, edited by organizers on /group/settings/."""
 
@@ -112,26 +119,10 @@ class GroupSettings(models.Model):
         help_text=_("0 は当日です。"),
     )
     deadline_time = models.TimeField(_("トピック締切の時刻"), default=dt.time(18, 0))
-    minutes_paper = models.PositiveSmallIntegerField(
-        _("[論文] の持ち時間（分）"),
-        default=10,
-        validators=[MinValueValidator(1), MaxValueValidator(600)],
-    )
-    minutes_blog = models.PositiveSmallIntegerField(
-        _("[blog] の持ち時間（分）"),
-        default=5,
-        validators=[MinValueValidator(1), MaxValueValidator(600)],
-    )
-    minutes_oss = models.PositiveSmallIntegerField(
-        _("[oss] の持ち時間（分）"),
-        default=5,
-        validators=[MinValueValidator(1), MaxValueValidator(600)],
-    )
-    minutes_main_topic = models.PositiveSmallIntegerField(
-        _("メインTOPICの持ち時間（分）"),
-        default=30,
-        validators=[MinValueValidator(1), MaxValueValidator(600)],
-    )
+    minutes_paper = _minutes_field(_("[論文] の持ち時間（分）"), default=10)
+    minutes_blog = _minutes_field(_("[blog] の持ち時間（分）"), default=5)
+    minutes_oss = _minutes_field(_("[oss] の持ち時間（分）"), default=5)
+    minutes_main_topic = _minutes_field(_("メインTOPICの持ち時間（分）"), default=30)
     slack_webhook_url = models.URLField(
         _("Slack Incoming Webhook URL"),
         max_length=500,

@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models, transaction
@@ -28,6 +29,9 @@ from apps.meetings.models import Meeting, PresenterBlock
 
 from .models import GroupSettings, Reminder
 from .selectors import group_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 logger = logging.getLogger(__name__)
 
@@ -285,12 +289,23 @@ def deliver(*, reminder_id: int, now: dt.datetime | None = None) -> Delivery:
 # --- queueing -----------------------------------------------------------------------------
 
 
-def _enqueue(reminder_id: int) -> None:
-    from .tasks import send_reminder
+# Hands one reminder id to a worker. The Celery task module connects it when the app is ready
+# (GroupConfig.ready): that module imports this one, so this one knows nothing of Celery.
+_send_later: Callable[[int], object] | None = None
 
+
+def connect_sender(send_later: Callable[[int], object]) -> None:
+    global _send_later
+    _send_later = send_later
+
+
+def _enqueue(reminder_id: int) -> None:
     def send() -> None:
+        if _send_later is None:  # GroupConfig.ready() has not run: the row stays pending
+            logger.warning("no sender connected for reminder %s", reminder_id)
+            return
         try:
-            send_reminder.delay(reminder_id)
+            _send_later(reminder_id)
         except Exception:  # the broker is down: the row stays pending and the sweep queues it
             logger.warning(
                 "could not queue reminder %s; the sweep will", reminder_id, exc_info=True

@@ -3,32 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 
 from .models import SINGLETON_ID, FeedToken, GroupSettings, new_feed_token
 
-# What organizers may change (the id and updated_at are the app's own).
-EDITABLE_FIELDS = frozenset(
-    {
-        "name",
-        "meeting_weekday",
-        "start_time",
-        "length_minutes",
-        "time_zone",
-        "guidance_template",
-        "deadline_days_before",
-        "deadline_time",
-        "minutes_paper",
-        "minutes_blog",
-        "minutes_oss",
-        "minutes_main_topic",
-        "slack_webhook_url",
-        "remind_call_for_topics",
-        "reminder_hours_before_deadline",
-        "remind_agenda",
-    }
-)
+
+class GroupSettingsChanges(TypedDict, total=False):
+    """What organizers may change (the id and updated_at are the app's own), in the order the
+    settings page shows it. None leaves a field as it is."""
+
+    name: str | None
+    meeting_weekday: int | None
+    start_time: dt.time | None
+    length_minutes: int | None
+    time_zone: str | None
+    deadline_days_before: int | None
+    deadline_time: dt.time | None
+    minutes_paper: int | None
+    minutes_blog: int | None
+    minutes_oss: int | None
+    minutes_main_topic: int | None
+    guidance_template: str | None
+    slack_webhook_url: str | None
+    remind_call_for_topics: bool | None
+    reminder_hours_before_deadline: int | None
+    remind_agenda: bool | None
+
+
+EDITABLE_FIELDS: tuple[str, ...] = tuple(GroupSettingsChanges.__annotations__)
+# The webhook URL lets anyone post to the channel: no page or admin form ever shows it back.
+SECRET_FIELDS: tuple[str, ...] = ("slack_webhook_url",)
+SHOWN_FIELDS: tuple[str, ...] = tuple(f for f in EDITABLE_FIELDS if f not in SECRET_FIELDS)
 
 # One-line values where stray spaces are typos (the guidance keeps its own whitespace).
 _STRIPPED = frozenset({"name", "time_zone", "slack_webhook_url"})
@@ -44,47 +51,14 @@ def group_settings_ensure() -> GroupSettings:
 
 
 @transaction.atomic
-def group_settings_update(
-    *,
-    name: str | None = None,
-    meeting_weekday: int | None = None,
-    start_time: dt.time | None = None,
-    length_minutes: int | None = None,
-    time_zone: str | None = None,
-    guidance_template: str | None = None,
-    deadline_days_before: int | None = None,
-    deadline_time: dt.time | None = None,
-    minutes_paper: int | None = None,
-    minutes_blog: int | None = None,
-    minutes_oss: int | None = None,
-    minutes_main_topic: int | None = None,
-    slack_webhook_url: str | None = None,
-    remind_call_for_topics: bool | None = None,
-    reminder_hours_before_deadline: int | None = None,
-    remind_agenda: bool | None = None,
-) -> GroupSettings:
+def group_settings_update(**changes: Unpack[GroupSettingsChanges]) -> GroupSettings:
     """Change the fields given (None leaves a field as it is); raises ValidationError."""
+    unknown = changes.keys() - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"group_settings_update() got unexpected fields {sorted(unknown)}")
     group_settings_ensure()
     row = GroupSettings.objects.select_for_update().get(pk=SINGLETON_ID)
-    values = {
-        "name": name,
-        "meeting_weekday": meeting_weekday,
-        "start_time": start_time,
-        "length_minutes": length_minutes,
-        "time_zone": time_zone,
-        "guidance_template": guidance_template,
-        "deadline_days_before": deadline_days_before,
-        "deadline_time": deadline_time,
-        "minutes_paper": minutes_paper,
-        "minutes_blog": minutes_blog,
-        "minutes_oss": minutes_oss,
-        "minutes_main_topic": minutes_main_topic,
-        "slack_webhook_url": slack_webhook_url,
-        "remind_call_for_topics": remind_call_for_topics,
-        "reminder_hours_before_deadline": reminder_hours_before_deadline,
-        "remind_agenda": remind_agenda,
-    }
-    for field, value in values.items():
+    for field, value in changes.items():
         if value is None:
             continue
         if field in _STRIPPED:

@@ -22,6 +22,11 @@ def send_reminder(self, reminder_id: int) -> str:
     return delivery.outcome
 
 
+def send_later(reminder_id: int) -> None:
+    """What reminders.py queues a reminder with (connected in GroupConfig.ready)."""
+    send_reminder.delay(reminder_id)
+
+
 @shared_task(soft_time_limit=60, time_limit=90)
 def check_reminders() -> int:
     """Beat, every few minutes: calls for topics that are due, and lost reminders."""

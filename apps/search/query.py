@@ -268,30 +268,13 @@ def _apply_filter(query: SearchQuery, item: str, *, negated: bool) -> bool:
     norm = normalize(value)
     raw_part = f"{'-' if negated else ''}{item}"
     sign = "-" if negated else ""
-    if lname == "kind":
-        kind = KINDS.get(norm)
-        if kind is None:
-            query.messages.append(
-                _("種類「%(value)s」はありません(論文/paper, blog, oss)。この条件は無視しました。")
-                % {"value": value}
-            )
+    if lname in ("kind", "in"):
+        chosen = (KINDS if lname == "kind" else SOURCES).get(norm)
+        if chosen is None:
+            query.messages.append(_unknown_value_message(lname) % {"value": value})
             return True
-        (query.not_kinds if negated else query.kinds).append(kind)
-        query.filter_parts.append((raw_part, sign + "kind", kind))
-    elif lname == "in":
-        source = SOURCES.get(norm)
-        if source is None:
-            query.messages.append(
-                _("「in:%(value)s」は使えません(topic, remark, deepdive)。この条件は無視しました。")
-                % {"value": value}
-            )
-            return True
-        (query.not_sources if negated else query.sources).append(source)
-        query.filter_parts.append((raw_part, sign + "in", source))
     elif lname == "by":
-        handle = norm.lstrip("@")
-        (query.not_handles if negated else query.handles).append(handle)
-        query.filter_parts.append((raw_part, sign + "by", handle))
+        chosen = norm.lstrip("@")
     else:
         date = _parse_date(norm)
         if date is None:
@@ -307,4 +290,18 @@ def _apply_filter(query: SearchQuery, item: str, *, negated: bool) -> bool:
             return True
         setattr(query, lname, date)
         query.filter_parts.append((raw_part, lname, date.isoformat()))
+        return True
+    wanted, unwanted = {
+        "kind": (query.kinds, query.not_kinds),
+        "in": (query.sources, query.not_sources),
+        "by": (query.handles, query.not_handles),
+    }[lname]
+    (unwanted if negated else wanted).append(chosen)
+    query.filter_parts.append((raw_part, sign + lname, chosen))
     return True
+
+
+def _unknown_value_message(name: str) -> str:
+    if name == "kind":
+        return _("種類「%(value)s」はありません(論文/paper, blog, oss)。この条件は無視しました。")
+    return _("「in:%(value)s」は使えません(topic, remark, deepdive)。この条件は無視しました。")

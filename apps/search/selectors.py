@@ -238,6 +238,16 @@ def rounded(n: int) -> int:
     return round(n / step) * step
 
 
+def _facet_values(
+    query: SearchQuery, name: str, counted: list[tuple[str, str, int]]
+) -> list[FacetValue]:
+    """(value, label, count) → facet values that toggle the filter `name:value`."""
+    return [
+        FacetValue(v, label, n, query.toggled(name, v), query.has_filter(name, v))
+        for v, label, n in counted
+    ]
+
+
 def _facets(
     query: SearchQuery, counts: counting.Counts, *, estimated: bool = False
 ) -> tuple[int, dict[str, list[FacetValue]]]:
@@ -254,37 +264,17 @@ def _facets(
         User.objects.only("handle", "display_name").in_bulk([pk for pk, _n in top]) if top else {}
     )
     facets = {
-        "kind": [
-            FacetValue(
-                k,
-                str(kind_labels.get(k, k)),
-                n,
-                query.toggled("kind", k),
-                query.has_filter("kind", k),
-            )
-            for k, n in kinds.most_common()
-        ],
-        "source": [
-            FacetValue(
-                s,
-                str(source_labels.get(s, s)),
-                n,
-                query.toggled("in", s),
-                query.has_filter("in", s),
-            )
-            for s, n in sources.most_common()
-        ],
-        "presenter": [
-            FacetValue(
-                people[pk].handle,
-                people[pk].display_name,
-                n,
-                query.toggled("by", people[pk].handle),
-                query.has_filter("by", people[pk].handle),
-            )
-            for pk, n in top
-            if pk in people
-        ],
+        "kind": _facet_values(
+            query, "kind", [(k, str(kind_labels.get(k, k)), n) for k, n in kinds.most_common()]
+        ),
+        "source": _facet_values(
+            query, "in", [(s, str(source_labels.get(s, s)), n) for s, n in sources.most_common()]
+        ),
+        "presenter": _facet_values(
+            query,
+            "by",
+            [(people[pk].handle, people[pk].display_name, n) for pk, n in top if pk in people],
+        ),
         "year": [
             FacetValue(str(y), str(y), n, query.toggled_year(y), query.year_span() == y)
             for y, n in sorted(years.items(), reverse=True)

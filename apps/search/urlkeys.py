@@ -40,7 +40,3 @@ def url_key(url: str | None) -> str:
     path = parts.path.rstrip("/")
     port_part = f":{port}" if port and port not in (80, 443) else ""
     return f"{host}{port_part}{path}{'?' + query if query else ''}"[:MAX_KEY]
-
-
-def is_arxiv(key: str) -> bool:
-    return key.startswith("arxiv:")

@@ -496,18 +496,20 @@ def test_huge_realistic_document_renders_every_item() -> None:
     ],
 )
 def test_plain_text_fast_path_gives_what_the_full_pipeline_gives(text):
-    from apps.core.markdown import _cleaner, _markdown, _plain_paragraphs
+    from apps.core.markdown.extension import new_markdown
+    from apps.core.markdown.render import _plain_paragraphs
+    from apps.core.markdown.sanitize import new_cleaner
 
     fast = _plain_paragraphs(text)
 
     assert fast is not None
-    assert fast == _cleaner().clean(_markdown().convert(text))
+    assert fast == new_cleaner().clean(new_markdown().convert(text))
 
 
 @pytest.mark.parametrize(
     "text", ["a < b", "**太字**", "- 箇条書き", "https://example.com", "  字下げ", "x_y", "末尾 "]
 )
 def test_anything_that_may_be_markup_takes_the_full_pipeline(text):
-    from apps.core.markdown import _plain_paragraphs
+    from apps.core.markdown.render import _plain_paragraphs
 
     assert _plain_paragraphs(text) is None

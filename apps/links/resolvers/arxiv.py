@@ -55,32 +55,42 @@ def fetch_arxiv(ids: list[str], *, timeout: float = 20.0) -> dict[str, Metadata]
     wanted = list(dict.fromkeys(filter(None, (normalize_arxiv_id(i) for i in ids))))
     if not wanted:
         return {}
-    response = safe_http.fetch(
-        query_url(wanted), max_bytes=MAX_FEED_BYTES, accept=ACCEPT_ATOM, timeout=timeout
-    )
-    feed = arxiv_feed.parse(response.content)
-    if feed.malformed:
-        # The API occasionally answers garbage under load: worth another try later.
-        raise FetchError("unsupported_content_type", transient=True, detail=f"feed: {feed.error}")
-    found: dict[str, Metadata] = {}
-    for result in feed.results:
-        key = normalize_arxiv_id(result.get_short_id())
-        # Error entries (id http://arxiv.org/api/errors#...) have no paper id and drop here.
-        if key in wanted and key not in found:
-            found[key] = result_metadata(result, key)
+    papers = fetch_feed(query_url(wanted), max_bytes=MAX_FEED_BYTES, timeout=timeout)
+    found = {key: result_metadata(result, key) for key, result in papers.items() if key in wanted}
     missing = set(wanted) - set(found)
     if missing:
         logger.info("arXiv returned no entry for %s", sorted(missing))
     return found
 
 
-def query_url(ids: list[str]) -> str:
-    """The API URL for an id_list query, formatted by the package against ARXIV_API_URL."""
-    client = arxiv.Client(page_size=len(ids), delay_seconds=0, num_retries=0)
+def fetch_feed(url: str, *, max_bytes: int, timeout: float) -> dict[str, arxiv.Result]:
+    """The papers of one API answer, keyed by version-less id, in the feed's order (the first
+    entry of an id wins). ``FetchError`` propagates, and a malformed feed is one."""
+    response = safe_http.fetch(url, max_bytes=max_bytes, accept=ACCEPT_ATOM, timeout=timeout)
+    feed = arxiv_feed.parse(response.content)
+    if feed.malformed:
+        # The API occasionally answers garbage under load: worth another try later.
+        raise FetchError("unsupported_content_type", transient=True, detail=f"feed: {feed.error}")
+    papers: dict[str, arxiv.Result] = {}
+    for result in feed.results:
+        key = normalize_arxiv_id(result.get_short_id())
+        # Error entries (id http://arxiv.org/api/errors#...) have no paper id and drop here.
+        if key and key not in papers:
+            papers[key] = result
+    return papers
+
+
+def api_url(search: arxiv.Search, *, page_size: int) -> str:
+    """The API URL for one page of a search, formatted by the package against ARXIV_API_URL."""
+    client = arxiv.Client(page_size=page_size, delay_seconds=0, num_retries=0)
     client.query_url_format = getattr(settings, "ARXIV_API_URL", DEFAULT_API_URL) + "?{}"
+    return client._format_url(search, 0, page_size)
+
+
+def query_url(ids: list[str]) -> str:
+    """The API URL for an id_list query."""
     # max_results must cover the batch: the API's default page is 10 entries.
-    search = arxiv.Search(id_list=ids, max_results=len(ids))
-    return client._format_url(search, 0, len(ids))
+    return api_url(arxiv.Search(id_list=ids, max_results=len(ids)), page_size=len(ids))
 
 
 def result_metadata(result: arxiv.Result, key: str) -> Metadata:

@@ -14,14 +14,9 @@ import unicodedata
 from dataclasses import asdict, dataclass
 
 import arxiv
-from arxiv import _feed as arxiv_feed  # the package's Atom parser (lxml, no network, no entities)
-from django.conf import settings
 
-from apps.core.http import safe_http
-from apps.core.http.safe_http import FetchError
-from apps.links.canonical import normalize_arxiv_id
 from apps.links.metadata import TITLE_MAX, collapse, names, truncate
-from apps.links.resolvers.arxiv import ACCEPT_ATOM, DEFAULT_API_URL
+from apps.links.resolvers.arxiv import api_url, fetch_feed
 
 MAX_RESULTS = 10  # enough to hold the paper and its namesakes; suggestions keep five
 MAX_FEED_BYTES = 1024 * 1024  # ten entries are ~30 KB
@@ -86,30 +81,16 @@ def title_queries(title: str) -> list[str]:
 
 def search_arxiv(query: str, *, timeout: float = 20.0) -> list[Candidate]:
     """The papers one ``search_query`` returns, most relevant first; ``FetchError`` propagates."""
-    response = safe_http.fetch(
-        search_url(query), max_bytes=MAX_FEED_BYTES, accept=ACCEPT_ATOM, timeout=timeout
-    )
-    feed = arxiv_feed.parse(response.content)
-    if feed.malformed:
-        # The API occasionally answers garbage under load: worth another try later.
-        raise FetchError("unsupported_content_type", transient=True, detail=f"feed: {feed.error}")
-    found: dict[str, Candidate] = {}
-    for result in feed.results:
-        key = normalize_arxiv_id(result.get_short_id())
-        # Error entries (id http://arxiv.org/api/errors#...) have no paper id and drop here.
-        if key and key not in found:
-            found[key] = _candidate(result, key)
-    return list(found.values())
+    papers = fetch_feed(search_url(query), max_bytes=MAX_FEED_BYTES, timeout=timeout)
+    return [_candidate(result, key) for key, result in papers.items()]
 
 
 def search_url(query: str) -> str:
-    """The API URL for a search, formatted by the package against ARXIV_API_URL."""
-    client = arxiv.Client(page_size=MAX_RESULTS, delay_seconds=0, num_retries=0)
-    client.query_url_format = getattr(settings, "ARXIV_API_URL", DEFAULT_API_URL) + "?{}"
+    """The API URL for a search."""
     search = arxiv.Search(
         query=query, max_results=MAX_RESULTS, sort_by=arxiv.SortCriterion.Relevance
     )
-    return client._format_url(search, 0, MAX_RESULTS)
+    return api_url(search, page_size=MAX_RESULTS)
 
 
 def _candidate(result: arxiv.Result, key: str) -> Candidate:

@@ -23,12 +23,13 @@ sizes every result; the denser one is read only when the sparse one saw too few 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from django.db import connection
 from django.db.models import Case, Q, Value, When
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from contextlib import AbstractContextManager
 
     from django.db.models import Expression
@@ -106,6 +107,22 @@ class Backend(Protocol):
 
     def bulk_insert(self, rows: list[dict]) -> None:
         """Insert index rows (field values by attname) as fast as the database allows."""
+
+
+class InstalledBySql:
+    """A backend whose database objects (indexes, virtual tables, triggers) are made and removed
+    by two lists of idempotent statements, run by a migration's schema editor."""
+
+    install_sql: ClassVar[Sequence[str]] = ()
+    uninstall_sql: ClassVar[Sequence[str]] = ()
+
+    def install(self, schema_editor) -> None:
+        for sql in self.install_sql:
+            schema_editor.execute(sql)
+
+    def uninstall(self, schema_editor) -> None:
+        for sql in self.uninstall_sql:
+            schema_editor.execute(sql)
 
 
 def score(backend: Backend, term: Term, *, absent_in: list[int] | None = None) -> Expression:

@@ -49,7 +49,7 @@ from django.utils import timezone
 
 from apps.core.tokenizer import is_cjk, script_joins
 
-from . import FIELDS, SAMPLE_RATES, entry_columns
+from . import FIELDS, SAMPLE_RATES, InstalledBySql, entry_columns
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -149,7 +149,9 @@ def _in_some_field(phrase: Phrase) -> tuple[str, list]:
     return sql, [q] * len(FIELDS)
 
 
-class PostgresBackend:
+class PostgresBackend(InstalledBySql):
+    install_sql = INSTALL
+    uninstall_sql = UNINSTALL
     vendor = "postgresql"
 
     def lookup(self, terms: list[Term], *, excluding: list[Term] = ()) -> Q:
@@ -236,14 +238,6 @@ class PostgresBackend:
                 yield
             finally:
                 cursor.execute("SET LOCAL enable_bitmapscan = on; SET LOCAL enable_sort = on")
-
-    def install(self, schema_editor) -> None:
-        for sql in INSTALL:
-            schema_editor.execute(sql)
-
-    def uninstall(self, schema_editor) -> None:
-        for sql in UNINSTALL:
-            schema_editor.execute(sql)
 
     def begin_rebuild(self) -> None:
         # DELETE, not TRUNCATE, and no index dropped: searches during a rebuild keep reading

@@ -27,7 +27,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
-from . import FIELDS, entry_columns
+from . import FIELDS, InstalledBySql, entry_columns
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -72,7 +72,9 @@ def _rows(expression: str) -> Q:
     return Q(id__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression]))
 
 
-class SqliteBackend:
+class SqliteBackend(InstalledBySql):
+    install_sql = INSTALL
+    uninstall_sql = UNINSTALL
     vendor = "sqlite"
 
     def condition(self, term: Term) -> Q:
@@ -125,14 +127,6 @@ class SqliteBackend:
     @contextmanager
     def bulk_load(self) -> Iterator[None]:
         yield  # begin_rebuild already loads without triggers
-
-    def install(self, schema_editor) -> None:
-        for sql in INSTALL:
-            schema_editor.execute(sql)
-
-    def uninstall(self, schema_editor) -> None:
-        for sql in UNINSTALL:
-            schema_editor.execute(sql)
 
     def begin_rebuild(self) -> None:
         # Without the triggers a bulk load is plain inserts; FTS5 then indexes everything in one

@@ -1,0 +1,53 @@
+"""The python-markdown configuration: stock extensions plus the one local extension."""
+
+from __future__ import annotations
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
+
+from .guards import InlineBudgetTreeprocessor, InputGuardPreprocessor, LessThanPostprocessor
+from .lists import ListIndentPreprocessor
+from .math import INLINE_MATH_RE, BlockMathPreprocessor, InlineMathProcessor
+from .sanitize import HEADING_ID_PREFIX
+
+
+class StudyNotesExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # After fenced_code (25) so code is already stashed, before raw HTML (20) so HTML written
+        # inside math stays text.
+        md.preprocessors.register(BlockMathPreprocessor(md), "study_block_math", 22)
+        md.preprocessors.register(InputGuardPreprocessor(md), "study_input_guard", 21)
+        # After raw HTML blocks (20) so a pasted <pre> keeps its indentation.
+        md.preprocessors.register(ListIndentPreprocessor(md), "study_list_indent", 18)
+        # Below backticks (190, code spans win) and above escapes (180) and emphasis.
+        md.inlinePatterns.register(InlineMathProcessor(INLINE_MATH_RE, md), "study_math", 185)
+        md.ESCAPED_CHARS.append("$")
+        # Before "inline" (20), which it protects.
+        md.treeprocessors.register(InlineBudgetTreeprocessor(md), "study_inline_budget", 25)
+        # After raw HTML is restored (30), so placeholders inside it are restored too.
+        md.postprocessors.register(LessThanPostprocessor(md), "study_lt", 5)
+
+
+def _slugify(value: str, separator: str) -> str:
+    # Unicode slugs so Japanese headings get readable anchors (`#h-強化学習`).
+    return HEADING_ID_PREFIX + slugify_unicode(value, separator)
+
+
+def new_markdown() -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=[
+            "tables",
+            "fenced_code",
+            "sane_lists",
+            "toc",
+            StudyNotesExtension(),
+        ],
+        extension_configs={
+            # `align` attribute instead of style=: the allowlist admits no style at all.
+            "tables": {"use_align_attribute": True},
+            # The TOC is shown beside the document, so no in-text [TOC] marker.
+            "toc": {"slugify": _slugify, "marker": ""},
+        },
+        output_format="html",
+    )
