@@ -3,28 +3,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import MultipleFileField
+
 from .notes_format import MAX_BYTES
 
 
-class _MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class _MultipleFileField(forms.FileField):
-    """Several files in one field (Django's documented recipe)."""
-
-    widget = _MultipleFileInput
-
-    def clean(self, data, initial=None):
-        if not isinstance(data, list | tuple):
-            data = [data] if data else []
-        if not data and self.required:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        return [super(_MultipleFileField, self).clean(item, initial) for item in data]
-
-
 class NotesUploadForm(forms.Form):
-    files = _MultipleFileField(
+    files = MultipleFileField(
         label=_("ノートのファイル"),
         # Empty files are reported by the import itself, next to the other files' results.
         allow_empty_file=True,

@@ -19,6 +19,7 @@ from typing import Any
 # What can change, as announced. One name per subject; listeners subscribe to these.
 LINK_METADATA = "link.metadata"  # a link was fetched: title, authors, abstract, picture
 LINK_CARD = "link.card"  # the card changed but not its text: pending, failed, a new picture
+LINK_CREATED = "link.created"  # a URL was pasted for the first time (papers recognise theirs)
 MEETING = "meeting"  # a meeting's date, title or guidance
 MEETING_STATUS = "meeting.status"  # details: status (the new Meeting.Status value)
 TOPIC = "topic"  # details: remarks_follow (False: kind and title unchanged)
@@ -27,7 +28,17 @@ DEEP_DIVE = "deep_dive"
 MEMBER = "member"  # display name or handle
 
 SUBJECTS = frozenset(
-    {LINK_METADATA, LINK_CARD, MEETING, MEETING_STATUS, TOPIC, REMARK, DEEP_DIVE, MEMBER}
+    {
+        LINK_CREATED,
+        LINK_METADATA,
+        LINK_CARD,
+        MEETING,
+        MEETING_STATUS,
+        TOPIC,
+        REMARK,
+        DEEP_DIVE,
+        MEMBER,
+    }
 )
 
 

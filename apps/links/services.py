@@ -34,12 +34,14 @@ def link_for_pasted_url(url: str) -> Link | None:
         return link
     try:
         with transaction.atomic():
-            return Link.objects.create(
+            link = Link.objects.create(
                 canonical_url=target.canonical_url, kind=target.kind, key=target.key
             )
     except IntegrityError:
         # Two members pasted the same paper at the same moment.
         return Link.objects.get(canonical_url=target.canonical_url)
+    changes.announce(changes.LINK_CREATED, pk=link.pk, obj=link)  # papers know their URLs
+    return link
 
 
 def enqueue_fetch_on_commit(link: Link | None) -> None:

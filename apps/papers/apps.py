@@ -8,3 +8,8 @@ class PapersConfig(AppConfig):
     name = "apps.papers"
     verbose_name = _("論文")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import listeners
+
+        listeners.register()

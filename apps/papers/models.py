@@ -109,3 +109,138 @@ class PaperMatch(models.Model):
     @property
     def arxiv_url(self) -> str:
         return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
+
+
+class PaperQuerySet(models.QuerySet):
+    def with_counts(self) -> PaperQuerySet:
+        """What a library row shows: how often the group met the paper, and its notes."""
+        return self.annotate(
+            note_count=models.Count("notes", distinct=True),
+            encounter_count=models.Count("links__link__topics", distinct=True)
+            + models.Count("links__link__deep_dives", distinct=True),
+            last_noted=models.Max("notes__noted_on"),
+        )
+
+
+class Paper(models.Model):
+    """One scholarly work, however the group met it: a topic's source, a main topic's paper,
+    an extra link, or a note in a member's collection.
+
+    `key` names the work (apps.papers.identity): ``arxiv:2503.08026``, ``doi:…``,
+    ``openreview:…``, ``acl:…``, or ``title:…`` until an id is known.
+    """
+
+    key = models.CharField(max_length=320, unique=True)
+    title = models.CharField(_("タイトル"), max_length=500, blank=True)
+    authors = models.JSONField(default=list, blank=True)
+    more_authors = models.BooleanField(default=False)  # "Hao Peng+": the list is not complete
+    abstract = models.TextField(blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    published = models.DateField(null=True, blank=True)
+    categories = models.JSONField(default=list, blank=True)  # arXiv codes, primary first
+    tags = models.ManyToManyField("Tag", related_name="papers", blank=True)
+    # Precomputed in the worker (apps.papers.related): [{"id", "score", "reasons"}], best first.
+    related = models.JSONField(default=list, blank=True, editable=False)
+    related_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PaperQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("論文")
+        verbose_name_plural = _("論文")
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title or self.key
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("papers:detail", kwargs={"paper_id": self.pk})
+
+    @property
+    def scheme(self) -> str:
+        return self.key.split(":", 1)[0]
+
+    @property
+    def identifier(self) -> str:
+        return self.key.split(":", 1)[1] if ":" in self.key else self.key
+
+
+class PaperLink(models.Model):
+    """A link (one canonical URL) that is this paper: its abs page, its DOI page…
+
+    Topics, main topics and extra links reach their paper through their link.
+    """
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="links")
+    link = models.OneToOneField("links.Link", on_delete=models.CASCADE, related_name="paper_link")
+
+    class Meta:
+        verbose_name = _("論文のリンク")
+        verbose_name_plural = _("論文のリンク")
+
+    def __str__(self) -> str:
+        return f"{self.paper.key} {self.link.canonical_url}"
+
+
+class Tag(models.Model):
+    """A free tag from the notes collections (`#RLVR`), normalized: one row per slug."""
+
+    slug = models.CharField(max_length=500, unique=True)
+    label = models.CharField(_("タグ"), max_length=100)
+
+    class Meta:
+        verbose_name = _("タグ")
+        verbose_name_plural = _("タグ")
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class LibraryNote(models.Model):
+    """A member's note on a paper: imported from their collection, or written on the board."""
+
+    class Source(models.TextChoices):
+        SUMMARIES = "summaries", _("論文サマリー")
+        TAGGED_NOTES = "tagged_notes", _("論文ノート")
+        DIGEST = "digest", _("週間ダイジェスト")
+        BOARD = "board", _("ボードで追加")
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="library_notes"
+    )
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.BOARD)
+    # Which entry of which collection this note came from: a re-import finds it again.
+    source_key = models.CharField(max_length=200, blank=True)
+    noted_on = models.DateField(_("日付"), null=True, blank=True)
+    summary = models.TextField(_("要約"), blank=True)
+    comment = models.TextField(_("コメント"), blank=True)
+    # [{"number", "heading", "body"}] and [{"question", "answer"}], as structure, not one blob.
+    sections = models.JSONField(default=list, blank=True)
+    qa = models.JSONField(default=list, blank=True)
+    # Other papers the note points to (a quoted note, `・1466`): [{"title", "note_number"}].
+    mentions = models.JSONField(default=list, blank=True)
+    body_html = models.TextField(editable=False, blank=True)  # summary, sections and comment
+    tags = models.ManyToManyField(Tag, related_name="notes", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("論文ノート")
+        verbose_name_plural = _("論文ノート")
+        ordering = ["-noted_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "source", "source_key"],
+                condition=~models.Q(source_key=""),
+                name="one_note_per_collection_entry",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paper} ({self.author})"

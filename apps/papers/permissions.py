@@ -10,3 +10,13 @@ from apps.accounts.permissions import is_organizer
 def can_review_paper_matches(user: Any) -> bool:
     # Reviewing an import's papers is part of importing: the same organizers.
     return is_organizer(user)
+
+
+def can_add_library_note(user: Any) -> bool:
+    """Any member keeps notes on papers and tags them."""
+    return bool(user.is_authenticated)
+
+
+def can_import_library(user: Any) -> bool:
+    # Members import their own collections; the notes are theirs.
+    return bool(user.is_authenticated)

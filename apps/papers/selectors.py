@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Prefetch, Q
 
 from apps.deepdives.models import DeepDive
 from apps.links.canonical import canonicalize
 from apps.links.models import Link
-from apps.topics.models import Topic
+from apps.topics.models import Remark, Topic
+
+from .models import LibraryNote, Paper, PaperLink, Tag
 
 
 @dataclass(frozen=True)
@@ -58,13 +62,22 @@ def earlier_presentations(*, link_ids: set[int], before: dt.date) -> dict[int, l
 
 
 def attach_earlier_presentations(topics, *, before: dt.date) -> None:
-    """Give each topic its `earlier_presentations` for its card, one query per kind of source."""
+    """Give each topic its `earlier_presentations` (既出) and its library `paper` for its card,
+    in one query per kind of source and one for the papers."""
     topics = list(topics)
-    earlier = earlier_presentations(
-        link_ids={t.link_id for t in topics if t.link_id}, before=before
+    link_ids = {t.link_id for t in topics if t.link_id}
+    earlier = earlier_presentations(link_ids=link_ids, before=before)
+    papers = (
+        {
+            pl.link_id: pl.paper
+            for pl in PaperLink.objects.filter(link_id__in=link_ids).select_related("paper")
+        }
+        if link_ids
+        else {}
     )
     for topic in topics:
         topic.earlier_presentations = earlier.get(topic.link_id, []) if topic.link_id else []
+        topic.paper = papers.get(topic.link_id)
 
 
 def earlier_presentations_of_url(url: str, *, before: dt.date) -> list[Presentation]:
@@ -77,3 +90,105 @@ def earlier_presentations_of_url(url: str, *, before: dt.date) -> list[Presentat
     if link is None:
         return []
     return earlier_presentations(link_ids={link.pk}, before=before).get(link.pk, [])
+
+
+# --- the paper page and the library ---------------------------------------------------------
+
+
+@dataclass
+class PaperPage:
+    paper: Paper
+    card: Link | None  # the fetched card of the paper's main link
+    topics: list[Topic]  # every topic whose source or extra link is the paper, newest first
+    deep_dives: list[DeepDive]
+    notes: list[LibraryNote]
+    related: list[tuple[Paper, list[str]]]  # precomputed neighbours with their reasons
+    voters: list = field(default_factory=list)
+
+
+def paper_page(*, paper_id: int) -> PaperPage | None:
+    """Everything the group has about one paper, in a fixed number of queries."""
+    paper = Paper.objects.prefetch_related("tags", "links__link").filter(pk=paper_id).first()
+    if paper is None:
+        return None
+    link_ids = [pl.link_id for pl in paper.links.all()]
+    remarks = Remark.objects.select_related("author").order_by("created_at", "pk")
+    topics = list(
+        Topic.objects.live()
+        .filter(Q(link_id__in=link_ids) | Q(extra_links__link_id__in=link_ids))
+        .distinct()
+        .select_related("block__meeting", "block__presenter", "link")
+        .prefetch_related(Prefetch("remarks", queryset=remarks))
+        .order_by("-block__meeting__date", "pk")
+    )
+    deep_dives = list(
+        DeepDive.objects.filter(link_id__in=link_ids)
+        .select_related("meeting", "presenter")
+        .prefetch_related(Prefetch("remarks", queryset=remarks))
+        .order_by("-meeting__date")
+    )
+    notes = list(paper.notes.select_related("author").prefetch_related("tags"))
+    ranked = [(entry["id"], entry.get("reasons", [])) for entry in paper.related]
+    neighbours = Paper.objects.in_bulk([pk for pk, _ in ranked])
+    related = [(neighbours[pk], reasons) for pk, reasons in ranked if pk in neighbours]
+    cards = [pl.link for pl in paper.links.all()]
+    card = next((c for c in cards if c.status == Link.Status.OK), cards[0] if cards else None)
+    return PaperPage(paper, card, topics, deep_dives, notes, related)
+
+
+LIBRARY_SORTS = {"noted": "-last_noted", "discussed": "-encounter_count", "new": "-created_at"}
+
+
+@dataclass
+class LibraryFilters:
+    tag: str = ""
+    category: str = ""
+    year: int | None = None
+    presented: str = ""  # "yes", "no" or "" (either)
+    noted_by: str = ""  # a member's handle
+    sort: str = "noted"
+
+
+def library_papers(filters: LibraryFilters):
+    """The library's papers, filtered and sorted; the caller pages them."""
+    papers = Paper.objects.with_counts().prefetch_related("tags")
+    if filters.tag:
+        papers = papers.filter(tags__slug=filters.tag)
+    if filters.category:
+        papers = papers.filter(categories__contains=[filters.category])
+    if filters.year:
+        papers = papers.filter(published__year=filters.year)
+    if filters.noted_by:
+        papers = papers.filter(notes__author__handle=filters.noted_by)
+    if filters.presented == "yes":
+        papers = papers.filter(encounter_count__gt=0)
+    elif filters.presented == "no":
+        papers = papers.filter(encounter_count=0)
+    order = LIBRARY_SORTS.get(filters.sort, LIBRARY_SORTS["noted"])
+    return papers.distinct().order_by(F(order.lstrip("-")).desc(nulls_last=True), "-pk")
+
+
+def tag_cloud(*, limit: int = 200) -> list[Tag]:
+    """The tags in use, most papers first: what the library offers to browse by."""
+    return list(
+        Tag.objects.annotate(n=Count("papers", distinct=True))
+        .filter(n__gt=0)
+        .order_by("-n", "label")[:limit]
+    )
+
+
+def papers_of_meeting(meeting) -> list[Paper]:
+    """The papers a meeting's topics and main topic were about, in agenda order."""
+    topics = (
+        Topic.objects.live()
+        .filter(block__meeting=meeting, link__paper_link__isnull=False)
+        .order_by("block__position", "block__pk", "position", "pk")
+        .values_list("link__paper_link__paper_id", flat=True)
+    )
+    ids = list(dict.fromkeys(topics))
+    main = DeepDive.objects.filter(meeting=meeting, link__paper_link__isnull=False).values_list(
+        "link__paper_link__paper_id", flat=True
+    )
+    ids += [pk for pk in main if pk not in ids]
+    found = Paper.objects.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]

@@ -2,10 +2,18 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import library_views, views
 
 app_name = "papers"
 urlpatterns = [
+    path("papers/", library_views.library, name="library"),
+    path("papers/import/", library_views.library_import, name="import"),
+    path("papers/export.bib", library_views.library_bibtex, name="library-bibtex"),
+    path("papers/<int:paper_id>/", library_views.paper_detail, name="detail"),
+    path("papers/<int:paper_id>.bib", library_views.paper_bibtex, name="bibtex"),
+    path("papers/<int:paper_id>/notes/", library_views.note_create, name="note-create"),
+    path("papers/<int:paper_id>/tags/", library_views.tags_add, name="tags-add"),
+    path("meetings/<isodate:date>.bib", library_views.meeting_bibtex, name="meeting-bibtex"),
     path(
         "papers/earlier-presentations/",
         views.earlier_presentations,

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.forms import MultipleFileField
+
+from .library_formats import MAX_BYTES
+from .tags import read_tag_list
+
+NOTE_MAX_CHARS = 20_000
+
+
+class TagsField(forms.CharField):
+    """Tags typed as members write them: `#RLVR #NLP`, `強化学習, LLM`; normalized on clean."""
+
+    def clean(self, value):
+        text = super().clean(value)
+        result = read_tag_list(text or "")
+        if result.rejected:
+            raise forms.ValidationError(
+                "; ".join(f"{check.raw[:40]}: {check.message}" for check in result.rejected)
+            )
+        return result.tags
+
+
+class LibraryNoteForm(forms.Form):
+    summary = forms.CharField(
+        label=_("メモ"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=NOTE_MAX_CHARS,
+        help_text=_("Markdownで書けます。"),
+    )
+    tags = TagsField(label=_("タグ"), required=False, max_length=1000, help_text=_("#NLP #RLVR"))
+
+
+class PaperTagsForm(forms.Form):
+    tags = TagsField(label=_("タグを追加"), max_length=1000, help_text=_("#NLP #RLVR"))
+
+
+class LibraryUploadForm(forms.Form):
+    files = MultipleFileField(
+        label=_("ノート集のファイル"),
+        allow_empty_file=True,  # reported by the import, beside the other files' results
+        help_text=_(
+            "論文ごとの要約（Markdown）、タグ付き論文ノート、週刊論文ダイジェストのどれか。"
+            "%(limit)s MB まで、一度に20ファイルまで。"
+        )
+        % {"limit": MAX_BYTES // 1024 // 1024},
+    )
+    dry_run = forms.BooleanField(label=_("確認だけ（保存しない）"), required=False)
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        if len(files) > 20:
+            raise forms.ValidationError(_("一度に選べるのは20ファイルまでです。"))
+        return files
