@@ -19,6 +19,7 @@ from apps.links.resolvers.arxiv_search import Candidate
 from apps.links.services import link_store_metadata
 from apps.meetings.models import Meeting
 from apps.meetings.services import meeting_create, next_meeting_dates
+from apps.papers.importer import import_library
 from apps.papers.models import PaperMatch
 from apps.papers.paper_matches import paper_match_claim, paper_match_suggest, paper_matches_queue
 from apps.topics.models import Topic
@@ -343,6 +344,7 @@ def create_demo_data(*, today: dt.date, weekday: int) -> list[Meeting]:
             )
     _fill_demo_cards()
     _imported_paper_to_confirm(meetings[0], members["haru"])
+    _demo_library(members)
     return meetings
 
 
@@ -384,3 +386,44 @@ def _imported_paper_to_confirm(meeting: Meeting, presenter: User) -> None:
         title=IMPORTED_PAPER,
         suggestions=[c.as_dict() for c in IMPORTED_PAPER_SUGGESTIONS],
     )
+
+
+# Two members' paper-note collections, in the shapes they keep them: per-paper summaries
+# (Markdown) and tagged notes. They attach to the demo's papers and add one not yet presented.
+DEMO_SUMMARIES = """# LoRA: Low-Rank Adaptation of Large Language Models
+
+[View Paper](https://arxiv.org/abs/2106.09685)
+
+## 1. 既存研究では何ができなかったのか
+
+全パラメータのファインチューニングはモデルごとに重みを丸ごと保存する必要があり、大規模モデルでは現実的でなかった。
+
+## 2. どのようなアプローチでそれを解決しようとしたか
+
+重みの更新を低ランク行列の積に制限し、元の重みは凍結する。
+
+## 3. 結果、何が達成できたのか
+
+学習するパラメータを大幅に減らしつつ、フルファインチューニングと同等の性能。
+"""
+
+DEMO_TAGGED_NOTES = """#Pretraining
+#NLP
+#LanguageModel
+#Supervised-FineTuning (SFT)
+Issue Date: 2025-03-20
+[Paper Note] DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning, DeepSeek-AI+, arXiv'25
+Summary強化学習だけで推論能力を引き出せることを示した。
+Comment蒸留したモデルも公開されている。
+#NLP
+#RLVR
+Issue Date: 2025-03-25
+[Paper Note] Scaling Laws for Reward Model Overoptimization, Leo Gao+, arXiv'22
+Summary報酬モデルを最適化しすぎると真の報酬が下がる現象を、モデルの規模ごとに測った。
+Comment次回の候補。
+"""
+
+
+def _demo_library(members: dict[str, User]) -> None:
+    import_library(DEMO_SUMMARIES.encode(), name="summaries.md", author=members["ken"])
+    import_library(DEMO_TAGGED_NOTES.encode(), name="notes.txt", author=members["yui"])

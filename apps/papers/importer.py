@@ -114,6 +114,10 @@ def _paper_for(entry: LibraryEntry, report: LibraryReport) -> Paper | None:
             Problem(entry.line, _("論文を特定できません（タイトルもURLもありません）。"), WARNING)
         )
         return None
+    # Named only by its title: a paper the group already has under any key is the one.
+    known = Paper.objects.filter(title_key=key.value).order_by("pk").first()
+    if known is not None:
+        return known
     before = Paper.objects.filter(key=str(key)).exists()
     paper = services.paper_for_key(key, title=entry.title)
     report.papers_created += not before

@@ -132,6 +132,9 @@ class Paper(models.Model):
 
     key = models.CharField(max_length=320, unique=True)
     title = models.CharField(_("タイトル"), max_length=500, blank=True)
+    # apps.papers.identity.title_key(title): a note that names the paper only by its title
+    # finds it here, whatever key the paper has.
+    title_key = models.CharField(max_length=500, blank=True, db_index=True, editable=False)
     authors = models.JSONField(default=list, blank=True)
     more_authors = models.BooleanField(default=False)  # "Hao Peng+": the list is not complete
     abstract = models.TextField(blank=True)
@@ -154,6 +157,17 @@ class Paper(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.key
+
+    def save(self, *args, **kwargs) -> None:
+        from .identity import title_key
+
+        # Derived from the title on every save; `update_fields` callers that change the
+        # title include it (services.py does), so the two never disagree.
+        self.title_key = title_key(self.title)[:500]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "title_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

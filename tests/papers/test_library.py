@@ -289,3 +289,28 @@ def test_bibtex_for_a_paper_a_meeting_a_tag_and_the_library(member_client, membe
     assert "2503.08026" in tagged.content.decode()
     empty = member_client.get(reverse("papers:library-bibtex"), {"tag": "nothing"})
     assert "@" not in empty.content.decode()
+
+
+def test_a_note_named_only_by_title_joins_the_paper_the_group_already_has(member):
+    topic = factories.topic(kind=Topic.Kind.PAPER, url="https://arxiv.org/abs/2210.10760")
+    paper = Paper.objects.get()
+    paper.title = "Scaling Laws for Reward Model Overoptimization"
+    paper.save(update_fields=["title"])
+    notes = (
+        "#RLVR\nIssue Date: 2025-03-25\n[Paper Note] Scaling laws for reward model "
+        "over-optimization, Leo Gao+, arXiv'22\nSummary報酬の過最適化。\nComment次回。\n"
+    )
+    report = import_library(notes.encode(), name="notes.txt", author=member)
+    assert (report.notes_created, report.papers_created) == (1, 0)
+    assert LibraryNote.objects.get().paper == paper
+    assert Paper.objects.count() == 1
+    assert topic.link.paper_link.paper == paper
+
+
+def test_the_demo_board_has_a_library(db):
+    from apps.demo.seed import create_demo_data
+
+    create_demo_data(today=dt.date(2025, 3, 24), weekday=4)
+    assert LibraryNote.objects.filter(author__handle="yui").count() == 2
+    assert Paper.objects.filter(key="arxiv:2106.09685", notes__author__handle="ken").exists()
+    assert Tag.objects.filter(slug="rlvr").exists()

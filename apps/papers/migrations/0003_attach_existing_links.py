@@ -17,7 +17,7 @@ def _date(value):
 
 
 def attach(apps, schema_editor):
-    from apps.papers.identity import paper_key_from_url
+    from apps.papers.identity import paper_key_from_url, title_key
 
     Link = apps.get_model("links", "Link")
     Paper = apps.get_model("papers", "Paper")
@@ -31,6 +31,7 @@ def attach(apps, schema_editor):
             key=str(key),
             defaults={
                 "title": (link.title or "")[:500],
+                "title_key": title_key(link.title or "")[:500],
                 "authors": list(link.authors or []),
                 "abstract": extra.get("abstract") or link.description or "",
                 "published": _date(link.published),
