@@ -26,6 +26,8 @@ TOPIC = "topic"  # details: remarks_follow (False: kind and title unchanged)
 REMARK = "remark"
 DEEP_DIVE = "deep_dive"
 MEMBER = "member"  # display name or handle
+PAPER = "paper"  # a library paper's title, card or tags
+LIBRARY_NOTE = "library_note"  # a member's note on a paper
 
 SUBJECTS = frozenset(
     {
@@ -38,6 +40,8 @@ SUBJECTS = frozenset(
         REMARK,
         DEEP_DIVE,
         MEMBER,
+        PAPER,
+        LIBRARY_NOTE,
     }
 )
 

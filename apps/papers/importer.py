@@ -144,6 +144,7 @@ def _fill_paper(paper: Paper, entry: LibraryEntry) -> None:
         changed.append("more_authors")
     if changed:
         paper.save(update_fields=[*changed, "updated_at"])
+        services.paper_changed(paper)
 
 
 def _tags(entry: LibraryEntry, report: LibraryReport):

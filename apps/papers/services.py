@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.utils.html import escape
 
+from apps.core import changes
 from apps.core.markdown import render_markdown
 from apps.links.models import Link
 
@@ -95,7 +96,13 @@ def paper_fill_from_link(*, paper: Paper, link: Link) -> Paper:
             changed.append(name)
     if changed:
         paper.save(update_fields=[*changed, "updated_at"])
+        paper_changed(paper)
     return paper
+
+
+def paper_changed(paper: Paper) -> None:
+    """Search re-indexes the paper's notes (they carry its title, card and tags)."""
+    changes.announce(changes.PAPER, pk=paper.pk, obj=paper)
 
 
 @transaction.atomic
@@ -113,6 +120,7 @@ def paper_merge(*, source: Paper, into: Paper) -> Paper:
         into.authors, into.more_authors = source.authors, source.more_authors
     into.save()
     source.delete()
+    paper_changed(into)
     return into
 
 
@@ -132,6 +140,7 @@ def tags_for(names: Iterable[TagName]) -> list[Tag]:
 def paper_add_tags(*, paper: Paper, names: Iterable[TagName]) -> list[Tag]:
     rows = tags_for(names)
     paper.tags.add(*rows)
+    paper_changed(paper)
     return rows
 
 
@@ -159,6 +168,7 @@ def library_note_save(*, note: LibraryNote, tags: Iterable[TagName] = ()) -> Lib
         if rows:
             note.tags.add(*rows)
             note.paper.tags.add(*rows)
+        changes.announce(changes.LIBRARY_NOTE, pk=note.pk, obj=note)
     return note
 
 

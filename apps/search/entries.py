@@ -21,6 +21,7 @@ from apps.deepdives.models import DeepDive
 from apps.links.canonical import canonicalize
 from apps.links.models import Link
 from apps.meetings.models import Meeting
+from apps.papers.models import LibraryNote
 from apps.topics.models import Remark, Topic
 
 from .models import SearchEntry
@@ -142,6 +143,8 @@ def _entry(
         topic_id=topic_id,
         remark_id=remark_id,
         deep_dive_id=deep_dive_id,
+        library_note_id=None,
+        paper_id=None,
     )
 
 
@@ -272,3 +275,54 @@ def deep_dive_entries(deep_dive: DeepDive, *, meeting: Meeting, presenter: User)
             )
         )
     return entries
+
+
+def _plain(html: str) -> str:
+    """Stored HTML as text, headings and all: a note is one entry, not one per section."""
+    parser = _SectionParser()
+    parser.feed(html or "")
+    parser.close()
+    return _clean(
+        "\n".join("".join(heading) + "\n" + "".join(body) for _a, heading, body in parser.sections)
+    )
+
+
+def library_note_entry(note: LibraryNote, *, tags: list[str]) -> Row:
+    """A member's note on a paper: found by the paper's title, authors, abstract and tags too."""
+    paper = note.paper
+    author = note.author
+    day = note.noted_on or note.created_at.date()
+    qa = "\n".join(f"{pair.get('question', '')}\n{pair.get('answer', '')}" for pair in note.qa)
+    body = f"{_plain(note.body_html)}\n{qa}".strip()
+    links = " ".join(
+        part for part in (" ".join(paper.authors or []), paper.abstract, paper.venue) if part
+    )
+    meta = f"{author.display_name}\n{author.handle}\n{' '.join('#' + t for t in tags)}"
+    fields = [field_token_list(text) for text in (paper.title, links, body, meta)]
+    return dict(
+        source=SearchEntry.Source.LIBRARY,
+        meeting_id=None,
+        presenter_id=author.pk,
+        kind="paper",
+        meeting_date=day,
+        year=day.year,
+        anchor=f"note-{note.pk}",
+        context="",
+        position=0,
+        url="",
+        url_key="",
+        title=paper.title or paper.key,
+        links=links,
+        body=body,
+        meta=meta,
+        title_tokens=" ".join(fields[0]),
+        links_tokens=" ".join(fields[1]),
+        body_tokens=" ".join(fields[2]),
+        meta_tokens=" ".join(fields[3]),
+        chars=lookup_tokens(fields),
+        topic_id=None,
+        remark_id=None,
+        deep_dive_id=None,
+        library_note_id=note.pk,
+        paper_id=paper.pk,
+    )

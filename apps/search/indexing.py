@@ -26,11 +26,13 @@ from apps.accounts.models import User
 from apps.deepdives.models import DeepDive
 from apps.links.canonical import canonicalize
 from apps.meetings.models import Meeting
+from apps.papers.models import LibraryNote, Paper
 from apps.topics.models import Remark, Topic
 
 from .entries import (
     Row,
     deep_dive_entries,
+    library_note_entry,
     preload_link_texts,
     preloaded_link_texts,
     remark_entry,
@@ -211,6 +213,27 @@ def index_member(user_id: int) -> None:
     )
     for meeting_id in sorted(meeting_ids):
         index_meeting(meeting_id)
+    for note_id in LibraryNote.objects.filter(author_id=user_id).values_list("pk", flat=True):
+        index_library_note(note_id)
+
+
+def index_library_note(note_id: int) -> None:
+    """A library note: one entry with the paper's title, authors, abstract and tags."""
+    note = (
+        LibraryNote.objects.select_related("paper", "author")
+        .prefetch_related("paper__tags")
+        .filter(pk=note_id)
+        .first()
+    )
+    SearchEntry.objects.filter(library_note_id=note_id).delete()
+    if note is not None:
+        _save([library_note_entry(note, tags=[t.label for t in note.paper.tags.all()])])
+
+
+def index_paper(paper_id: int) -> None:
+    """A paper's title, card or tags changed: every note on it says so too."""
+    for note_id in LibraryNote.objects.filter(paper_id=paper_id).values_list("pk", flat=True):
+        index_library_note(note_id)
 
 
 def index_link(url: str) -> None:
@@ -232,6 +255,8 @@ _INDEXERS: dict[type, Callable[[int], None]] = {
     DeepDive: index_deep_dive,
     Meeting: index_meeting,
     User: index_member,
+    LibraryNote: index_library_note,
+    Paper: index_paper,
 }
 
 
@@ -268,7 +293,7 @@ def index_deferred() -> Iterator[None]:
         transaction.on_commit(partial(index_meeting, meeting_id), robust=True)
 
 
-def schedule_index(obj: Topic | Remark | DeepDive | Meeting | User) -> None:
+def schedule_index(obj: Topic | Remark | DeepDive | Meeting | User | LibraryNote | Paper) -> None:
     """Re-index `obj` once the current transaction commits (at once outside a transaction).
 
     `robust`: the write has already succeeded when this runs; an indexing error is logged and

@@ -31,6 +31,13 @@ def link_metadata_changed(change: changes.Change) -> None:
 
 def register() -> None:
     changes.listen(changes.TOPIC, topic_changed)
-    for subject in (changes.REMARK, changes.DEEP_DIVE, changes.MEETING, changes.MEMBER):
+    for subject in (
+        changes.REMARK,
+        changes.DEEP_DIVE,
+        changes.MEETING,
+        changes.MEMBER,
+        changes.LIBRARY_NOTE,
+        changes.PAPER,
+    ):
         changes.listen(subject, object_changed)
     changes.listen(changes.LINK_METADATA, link_metadata_changed)

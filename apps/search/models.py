@@ -51,9 +51,13 @@ class SearchEntry(models.Model):
         TOPIC = "topic", _("トピック")
         REMARK = "remark", _("コメント")
         DEEP_DIVE = "deepdive", _("メインTOPIC")
+        LIBRARY = "library", _("ライブラリ")
 
     source = models.CharField(max_length=10, choices=Source.choices)
-    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="+")
+    # None for a library note: it belongs to a paper, not to a meeting.
+    meeting = models.ForeignKey(
+        "meetings.Meeting", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     # Remark entries also carry their topic or deep dive, so re-indexing a topic (or deleting
     # it) takes its remarks along in one statement.
     topic = models.ForeignKey(
@@ -65,13 +69,20 @@ class SearchEntry(models.Model):
     deep_dive = models.ForeignKey(
         "deepdives.DeepDive", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    library_note = models.ForeignKey(
+        "papers.LibraryNote", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The paper a library note is on: what `tag:` filters (the paper's tags).
+    paper = models.ForeignKey(
+        "papers.Paper", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     # The presenter of a topic or deep dive, the author of a remark: what `by:` filters.
     presenter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     # Topic kind; a remark takes its topic's kind, a deep dive is a paper.
     kind = models.CharField(max_length=10)
-    meeting_date = models.DateField()
+    meeting_date = models.DateField()  # a library note's date, for order and the year facet
     year = models.PositiveSmallIntegerField()  # the year facet, without a date function per row
     anchor = models.CharField(max_length=300)  # element id on the meeting page
     context = models.CharField(max_length=300, blank=True)  # the topic a remark is on, etc.
@@ -122,11 +133,14 @@ class SearchEntry(models.Model):
 
     @property
     def meeting_url(self) -> str:
+        """The meeting page; for a library note, its paper's page."""
         from django.urls import reverse
 
+        if self.source == self.Source.LIBRARY:
+            return reverse("papers:detail", kwargs={"paper_id": self.paper_id})
         return reverse("meetings:detail", kwargs={"date": self.meeting_date})
 
     @property
     def hit_url(self) -> str:
-        """The meeting page, scrolled to the topic, remark or deep-dive section."""
+        """The meeting page, scrolled to the topic, remark or deep-dive section (or the note)."""
         return f"{self.meeting_url}#{self.anchor}"

@@ -7,7 +7,8 @@
     by:fr                   presenter or remark author, by handle (`by:@fr` works too)
     after:2025-01-01        meetings on or after that day (`2025-01`, `2025` work too)
     before:2025-04-01       meetings before that day
-    in:remark               only remarks (topic, remark, deepdive)
+    in:remark               only remarks (topic, remark, deepdive, library)
+    tag:RLVR                library notes on papers with that tag (`#RLVR`, any case or width)
     https://arxiv.org/abs/… topics and deep dives about that URL (same paper in any form)
 
 A filter may be negated (`-kind:blog`). Repeating a filter means "any of these".
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from apps.core.tokenizer import Phrase, normalize, phrase
+from apps.papers.tags import normalize_tag
 
 from .urlkeys import url_key
 
@@ -45,8 +47,10 @@ SOURCES = {
     "remark": "remark", "remarks": "remark", "comment": "remark", "コメント": "remark",
     "deepdive": "deepdive", "deep-dive": "deepdive", "main": "deepdive", "メイン": "deepdive",
     "メインtopic": "deepdive",
+    "library": "library", "ライブラリ": "library", "note": "library", "notes": "library",
+    "ノート": "library",
 }  # fmt: skip
-FILTER_NAMES = ("kind", "by", "after", "before", "in")
+FILTER_NAMES = ("kind", "by", "after", "before", "in", "tag")
 
 _QUOTES = {'"': '"', "「": "」", "『": "』"}
 _FILTER_NAME_RE = re.compile(r"[a-z]{1,20}")
@@ -72,6 +76,8 @@ class SearchQuery:
     not_handles: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     not_sources: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # tag slugs (apps.papers.tags)
+    not_tags: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)  # url keys of pasted source URLs
     after: dt.date | None = None
     before: dt.date | None = None
@@ -84,6 +90,7 @@ class SearchQuery:
         return bool(
             self.kinds or self.not_kinds or self.handles or self.not_handles
             or self.sources or self.not_sources or self.urls or self.after or self.before
+            or self.tags or self.not_tags
         )  # fmt: skip
 
     @property
@@ -254,7 +261,7 @@ def _apply_filter(query: SearchQuery, item: str, *, negated: bool) -> bool:
         if _FILTER_NAME_RE.fullmatch(lname) and value and not value.startswith("//"):
             query.messages.append(
                 _(
-                    "「%(name)s:」という条件はありません(使えるのは kind: by: after: before: in:)。文字として検索しました。"
+                    "「%(name)s:」という条件はありません(使えるのは kind: by: after: before: in: tag:)。文字として検索しました。"
                 )
                 % {"name": name}
             )
@@ -275,6 +282,15 @@ def _apply_filter(query: SearchQuery, item: str, *, negated: bool) -> bool:
             return True
     elif lname == "by":
         chosen = norm.lstrip("@")
+    elif lname == "tag":
+        tag = normalize_tag(value)
+        if tag is None:
+            query.messages.append(
+                _("「tag:%(value)s」はタグとして読めません。この条件は無視しました。")
+                % {"value": value[:40]}
+            )
+            return True
+        chosen = tag.slug
     else:
         date = _parse_date(norm)
         if date is None:
@@ -295,6 +311,7 @@ def _apply_filter(query: SearchQuery, item: str, *, negated: bool) -> bool:
         "kind": (query.kinds, query.not_kinds),
         "in": (query.sources, query.not_sources),
         "by": (query.handles, query.not_handles),
+        "tag": (query.tags, query.not_tags),
     }[lname]
     (unwanted if negated else wanted).append(chosen)
     query.filter_parts.append((raw_part, sign + lname, chosen))
@@ -304,4 +321,6 @@ def _apply_filter(query: SearchQuery, item: str, *, negated: bool) -> bool:
 def _unknown_value_message(name: str) -> str:
     if name == "kind":
         return _("種類「%(value)s」はありません(論文/paper, blog, oss)。この条件は無視しました。")
-    return _("「in:%(value)s」は使えません(topic, remark, deepdive)。この条件は無視しました。")
+    return _(
+        "「in:%(value)s」は使えません(topic, remark, deepdive, library)。この条件は無視しました。"
+    )

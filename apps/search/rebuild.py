@@ -15,12 +15,14 @@ from django.db import connection, transaction
 from apps.accounts.models import User
 from apps.deepdives.models import DeepDive
 from apps.meetings.models import Meeting
+from apps.papers.models import LibraryNote
 from apps.topics.models import Remark, Topic
 
 from .backends import get_backend
 from .entries import (
     Row,
     deep_dive_entries,
+    library_note_entry,
     preload_link_texts,
     preloaded_link_texts,
     remark_entry,
@@ -41,6 +43,7 @@ class RebuildStats:
     topics: int = 0
     remarks: int = 0
     deep_dives: int = 0
+    library_notes: int = 0
     seconds: float = 0.0
 
 
@@ -124,6 +127,11 @@ def _all_entries_loaded(stats: RebuildStats, chunk: int) -> Iterator[Row]:
             context=title,
             author=people[author_id],
         )
+
+    notes = LibraryNote.objects.select_related("paper", "author").prefetch_related("paper__tags")
+    for note in notes.order_by("pk").iterator(chunk_size=chunk):
+        stats.library_notes += 1
+        yield library_note_entry(note, tags=[t.label for t in note.paper.tags.all()])
 
 
 @contextmanager

@@ -32,6 +32,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.papers.models import Paper
 from apps.topics.models import Topic
 
 from . import counting, ranking
@@ -56,6 +57,11 @@ def presenter_ids(handles: list[str]) -> dict[str, int]:
     return dict(User.objects.filter(handle__in=handles).values_list("handle", "pk"))
 
 
+def _papers_tagged(slugs: list[str]):
+    """Ids of papers with any of these tags, as a subquery: one row per entry, no join."""
+    return Paper.tags.through.objects.filter(tag__slug__in=slugs).values("paper_id")
+
+
 def _filtered(
     entries: QuerySet[SearchEntry], query: SearchQuery, people: dict[str, int]
 ) -> QuerySet[SearchEntry]:
@@ -73,6 +79,10 @@ def _filtered(
         entries = entries.exclude(
             presenter_id__in=[people[h] for h in query.not_handles if h in people]
         )
+    if query.tags:
+        entries = entries.filter(paper_id__in=_papers_tagged(query.tags))
+    if query.not_tags:
+        entries = entries.exclude(paper_id__in=_papers_tagged(query.not_tags))
     if query.urls:
         entries = entries.filter(url_key__in=query.urls)
     if query.after:
