@@ -364,7 +364,7 @@ def main() -> None:
     for prefix in ("paper-notes", "paper-summaries", "weekly-digest"):
         mine = [size for name, size in sizes.items() if name.startswith(prefix)]
         print(
-            f"{prefix:16s} {len(mine):3d} files  {sum(mine) / 1e6:6.1f} MB  largest {max(mine, default=0) / 1e6:.2f} MB"
+            f"{prefix:16s} {len(mine):3d} files  {sum(mine) / MIB:6.1f} MiB  largest {max(mine, default=0) / MIB:.2f} MiB"
         )
     print(f"generated in {elapsed:.1f} s")
     if args.out:
