@@ -20,6 +20,7 @@ from .detect import FORMAT_LABELS, detect_format, unknown_format_message
 from .entries import (
     DIGEST,
     FORMATS,
+    INFO,
     SUMMARIES,
     TAGGED_NOTES,
     LibraryEntry,
@@ -30,10 +31,9 @@ from .entries import (
     RelatedRef,
     Section,
 )
-from .entries import INFO as _INFO
 
-# The largest real collection is a few hundred kilobytes; larger files are split by their
-# owners, and the cap keeps one upload from holding a worker on megabytes of text.
+# As for a meeting's notes export: one upload must not hold a worker on megabytes of text, and a
+# larger collection is uploaded as several files.
 MAX_BYTES = 2 * 1024 * 1024
 
 _PARSERS = {SUMMARIES: summaries.parse, TAGGED_NOTES: tagged_notes.parse, DIGEST: digest.parse}
@@ -75,13 +75,13 @@ def read_library_file(data: bytes, *, name: str = "", size: int | None = None) -
     except TextFileError as exc:
         raise LibraryFormatError(exc.message) from None
     parsed = parse_library(text, name=name)
-    if encoding not in ("UTF-8",):
+    if encoding != "UTF-8":
         parsed.problems.insert(
             0,
             Problem(
                 None,
                 _("文字コード %(encoding)s のファイルとして読みました。") % {"encoding": encoding},
-                _INFO,
+                INFO,
             ),
         )
     return parsed

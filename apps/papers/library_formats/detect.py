@@ -23,7 +23,7 @@ _MEETING_EXPORT = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}\s+\S*勉強会")
 
 
 def detect_format(text: str, *, name: str = "") -> str | None:
-    """ "summaries", "tagged_notes", "digest", or None when the text is none of them."""
+    """The format's name (`SUMMARIES`, `TAGGED_NOTES`, `DIGEST`), or None for any other text."""
     scores = {
         DIGEST: digest.looks_like(text),
         TAGGED_NOTES: tagged_notes.looks_like(text),

@@ -39,9 +39,11 @@ class ProblemLog:
         self.add(line, message, INFO, **params)
 
     def result(self) -> list[Problem]:
+        """The report in file order (a line is sometimes judged only after later ones)."""
+        ordered = sorted(self.problems, key=lambda p: 0 if p.line is None else p.line)
         if not self.dropped:
-            return list(self.problems)
+            return ordered
         more = _("ほかに %(count)d 件の指摘があります（表示を省略しました）。") % {
             "count": self.dropped
         }
-        return [*self.problems, Problem(None, more, INFO)]
+        return [*ordered, Problem(None, more, INFO)]

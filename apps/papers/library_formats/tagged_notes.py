@@ -88,7 +88,7 @@ _NOTE_START = re.compile(r"Issue Date:[ \t]*\d{4}-\d{1,2}-\d{1,2}\s*\[Paper Note
 # --- first pass: lines → pieces ------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Piece:
     kind: str  # "text", "tags", "start"
     line: int
@@ -169,13 +169,14 @@ def _split_trailing_tags(text: str) -> tuple[str, list[str]]:
 
 
 def _tag_like(piece: str) -> bool:
-    # Tags are words, at most a few of them ("Supervised-FineTuning (SFT)"); a sentence, a URL
-    # or a bare number (`#2378`, a note number) is not a tag.
+    # Tags are words; a few ASCII words at most ("Supervised-FineTuning (SFT)"). A sentence
+    # (`#1 の実験と同じ設定`), a URL or a bare number (`#2378`, a note number) is not a tag.
+    spaces = piece.count(" ")
     return (
         bool(piece)
         and piece[0] not in " \t#"
         and not piece.isdigit()
-        and piece.count(" ") <= 3
+        and (spaces == 0 or (spaces <= 3 and piece.isascii()))
         and "://" not in piece
         and not any(mark in piece for mark in "。、！？")
     )
@@ -184,7 +185,7 @@ def _tag_like(piece: str) -> bool:
 # --- second pass: pieces → notes -----------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Note:
     line: int
     date_text: str
@@ -249,10 +250,9 @@ def _unknown(piece: _Piece, log: ProblemLog) -> None:
 
 
 class _Text:
-    """A note's lines as one string, with the line number of any offset."""
+    """Line numbers of offsets in a note's lines joined by newlines."""
 
     def __init__(self, lines: list[tuple[int, str]]) -> None:
-        self.value = "\n".join(text for _number, text in lines)
         self.numbers = [number for number, _text in lines]
         self.offsets: list[int] = []
         offset = 0
@@ -265,8 +265,7 @@ class _Text:
 
 
 def _entry(note: _Note, log: ProblemLog) -> LibraryEntry | None:
-    text = _Text(note.lines)
-    s = text.value
+    s = "\n".join(text for _number, text in note.lines)
     at = len(s) - len(s.lstrip())
     label = _LABEL.match(s, at)
     if label:
@@ -310,7 +309,8 @@ def _entry(note: _Note, log: ProblemLog) -> LibraryEntry | None:
         tags=_clean_tags(note.tags, log),
         noted_on=noted_on,
     )
-    entry.related = _related(s, comment_at, text)
+    if comment:
+        entry.related = _related(s, comment_at, _Text(note.lines))
     return entry
 
 
