@@ -132,31 +132,31 @@ def _entry(
 ) -> Row:
     meta = f"{presenter.display_name}\n{presenter.handle}\n{_meeting_text(meeting)}"
     fields = [field_token_list(text) for text in (title, links, body, meta)]  # tokenized once
-    return dict(
-        source=source,
-        meeting_id=meeting.pk,
-        presenter_id=presenter.pk,
-        kind=kind,
-        meeting_date=meeting.date,
-        year=meeting.date.year,
-        anchor=anchor[:300],
-        context=context[:300],
-        position=position,
-        url=url[:2000],
-        url_key=url_key(url),
-        title=title,
-        links=links,
-        body=body,
-        meta=meta,
-        title_tokens=" ".join(fields[0]),
-        links_tokens=" ".join(fields[1]),
-        body_tokens=" ".join(fields[2]),
-        meta_tokens=" ".join(fields[3]),
-        chars=lookup_tokens(fields),
-        topic_id=topic_id,
-        remark_id=remark_id,
-        deep_dive_id=deep_dive_id,
-    )
+    return {
+        "source": source,
+        "meeting_id": meeting.pk,
+        "presenter_id": presenter.pk,
+        "kind": kind,
+        "meeting_date": meeting.date,
+        "year": meeting.date.year,
+        "anchor": anchor[:300],
+        "context": context[:300],
+        "position": position,
+        "url": url[:2000],
+        "url_key": url_key(url),
+        "title": title,
+        "links": links,
+        "body": body,
+        "meta": meta,
+        "title_tokens": " ".join(fields[0]),
+        "links_tokens": " ".join(fields[1]),
+        "body_tokens": " ".join(fields[2]),
+        "meta_tokens": " ".join(fields[3]),
+        "chars": lookup_tokens(fields),
+        "topic_id": topic_id,
+        "remark_id": remark_id,
+        "deep_dive_id": deep_dive_id,
+    }
 
 
 def topic_entry(topic: Topic, *, meeting: Meeting, presenter: User) -> Row:

@@ -55,8 +55,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from apps.core.tokenizer import Phrase
-
-    from ..query import Term
+    from apps.search.query import Term
 
 COLUMNS = [f"{f}_tokens" for f in FIELDS] + ["chars"]
 # Columns whose vectors keep no positions (lookup tokens, see apps.core.tokenizer).
@@ -186,7 +185,7 @@ class PostgresBackend:
         that hold it are collected once, through the index (a hashed set of ids), rather than
         reading the notes of every row (the planner may test that before a cheap filter); for
         one that reads few (a sample), each row is tested."""
-        from ..models import SearchEntry
+        from apps.search.models import SearchEntry
 
         if few:
             return ~self.anywhere(term)

@@ -33,8 +33,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from apps.core.tokenizer import Phrase
-
-    from ..query import Term
+    from apps.search.query import Term
 
 COLUMNS = ("title_tokens", "links_tokens", "body_tokens", "meta_tokens", "chars")
 _cols = ", ".join(COLUMNS)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from ..models import Remark
+from apps.topics.models import Remark
 
 register = template.Library()
 
