@@ -207,7 +207,8 @@ class _Members:
                     Problem(
                         presenter.line,
                         _(
-                            "@%(name)s は既存のメンバー %(handle)s として取り込みました（ファイルのハンドルは %(given)s）。"
+                            "@%(name)s は既存のメンバー %(handle)s として取り込みました"
+                            "（ファイルのハンドルは %(given)s）。"
                         )
                         % {
                             "name": presenter.display_name,

@@ -27,7 +27,8 @@ class VersionedForm(forms.ModelForm):
                 self.initial["version"] = self.instance.version
 
     def with_version(self, version: int) -> None:
-        """After a conflict: keep the user's input but let a re-submit apply it on the newer version."""
+        """After a conflict: keep the user's input but let a re-submit apply it on the newer
+        version."""
         data = self.data.copy()
         data[self.add_prefix("version")] = str(version)
         self.data = data

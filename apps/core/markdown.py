@@ -86,7 +86,8 @@ _ALIGN_VALUES = frozenset({"left", "center", "right"})
 
 
 def _allow_attribute(tag: str, name: str, value: str) -> bool:
-    """Attribute allowlist. URL values are additionally checked against ALLOWED_PROTOCOLS by bleach."""
+    """Attribute allowlist. URL values are additionally checked against ALLOWED_PROTOCOLS by
+    bleach."""
     if tag == "a":
         # rel is overwritten by _LinkRelFilter anyway; allowing it keeps that filter simple.
         return name in {"href", "title", "rel"}
@@ -131,7 +132,8 @@ _SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 
 
 def _href_is_safe(href: str) -> bool:
-    """Second, independent scheme check (bleach already checked once): http(s)/mailto or relative."""
+    """Second, independent scheme check (bleach already checked once): http(s)/mailto or
+    relative."""
     normalized = _CONTROL_AND_SPACE_RE.sub("", html.unescape(href))
     match = _SCHEME_RE.match(normalized)
     return match is None or match.group(1).lower() in ALLOWED_PROTOCOLS

@@ -87,7 +87,8 @@ class PaperMatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # An organizer can act on these; DECIDED ones are a record (the topic has its URL, or none fits).
+    # An organizer can act on these; DECIDED ones are a record (the topic has its URL, or none
+    # fits).
     NEEDS_REVIEW = (Status.SUGGESTED, Status.NOT_FOUND, Status.FAILED)
     DECIDED = (Status.MATCHED, Status.CONFIRMED, Status.DISMISSED)
 

@@ -36,7 +36,9 @@ class Counts:
 
 def _statement(hits_sql: str, dimensions: tuple[str, ...], *, page: bool) -> str:
     parts = [
-        f"SELECT '{d}', CAST({d} AS varchar(20)), COUNT(*), CAST(NULL AS bigint) FROM hits GROUP BY {d}"  # noqa: S608 - our names
+        # S608: the dimensions are our own column names, never user input.
+        f"SELECT '{d}', CAST({d} AS varchar(20)), COUNT(*), CAST(NULL AS bigint) "  # noqa: S608
+        f"FROM hits GROUP BY {d}"
         for d in dimensions
     ]
     if page:

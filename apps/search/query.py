@@ -254,7 +254,8 @@ def _apply_filter(query: SearchQuery, item: str, *, negated: bool) -> bool:
         if _FILTER_NAME_RE.fullmatch(lname) and value and not value.startswith("//"):
             query.messages.append(
                 _(
-                    "「%(name)s:」という条件はありません(使えるのは kind: by: after: before: in:)。文字として検索しました。"
+                    "「%(name)s:」という条件はありません(使えるのは kind: by: after: before: in:)。"
+                    "文字として検索しました。"
                 )
                 % {"name": name}
             )
@@ -297,7 +298,8 @@ def _apply_filter(query: SearchQuery, item: str, *, negated: bool) -> bool:
         if date is None:
             query.messages.append(
                 _(
-                    "「%(name)s:%(value)s」は日付として読めません(例: 2025-01-31)。この条件は無視しました。"
+                    "「%(name)s:%(value)s」は日付として読めません(例: 2025-01-31)。"
+                    "この条件は無視しました。"
                 )
                 % {"name": lname, "value": value}
             )

@@ -162,7 +162,8 @@ XSS_VECTORS: list[str] = [
     f'<svg><use href="data:image/svg+xml;base64,{ALERT_B64}#x"/></svg>',
     '<object data="javascript:alert(1)"></object>',
     '<embed src="javascript:alert(1)">',
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table>"
+    "</mtext></math>",
     '<math href="javascript:alert(1)">CLICK</math>',
     '<form action="javascript:alert(1)"><input type=submit></form>',
     '<form><button formaction="javascript:alert(1)">x</button></form>',

@@ -476,7 +476,8 @@ def test_a_corrected_title_is_searched_again(organizer_client, arxiv, sent):
         "Personalized Dialogue Agents",
     )
     arxiv.answer(
-        'ti:"in prospect and retrospect reflective memory management for long term personalized dialogue agents"',
+        'ti:"in prospect and retrospect reflective memory management for long term '
+        'personalized dialogue agents"',
         "arxiv_search_memory.xml",
     )
 

@@ -14,8 +14,8 @@ def test_search_command_prints_hits_for_people(capsys, corpus):
     t2 = corpus.objects["T2"]
     assert out.splitlines()[0] == "2件"
     assert (
-        "2025-03-28  @Ryosuke Fukazawa (qluto)  [blog] topic  Foundation Model for Personalized Recommendation"
-        in out
+        "2025-03-28  @Ryosuke Fukazawa (qluto)  [blog] topic  "
+        "Foundation Model for Personalized Recommendation" in out
     )
     assert "Netflixの【推薦】の最近。" in out
     assert f"/meetings/2025-03-28/#topic-{t2.pk}" in out

@@ -24,15 +24,15 @@ Why it is fast:
   and the short display text stay in it (`STORAGE MAIN`). Scoring a match and checking a phrase
   in a title read the row itself; only the notes' vector costs a TOAST lookup;
 - partial copies of the index over the samples (`mod(id, 128) = 0`, `mod(id, 16) = 0`, see
-  apps.search.backends) let an estimate visit a fraction of the matches, and over deep-dive sections let the deep dives
-  that hold several terms be found without visiting every topic that holds one of them; GIN
-  indexes on the title and link vectors find the entries that can score high
-  (apps.search.ranking);
+  apps.search.backends) let an estimate visit a fraction of the matches, and over deep-dive
+  sections let the deep dives that hold several terms be found without visiting every topic
+  that holds one of them; GIN indexes on the title and link vectors find the entries that can
+  score high (apps.search.ranking);
 - the planner cannot know that testing a tsvector row by row means detoasting it: for the
   search's own queries it is told to use the indexes (`SET LOCAL enable_seqscan = off`), and
-  JIT and parallel workers, which take longer to start than these queries run, are off. Where the caller knows the
-  matches are dense, one query walks the date index instead of sorting every match
-  (:meth:`PostgresBackend.date_order_walk`).
+  JIT and parallel workers, which take longer to start than these queries run, are off. Where
+  the caller knows the matches are dense, one query walks the date index instead of sorting
+  every match (:meth:`PostgresBackend.date_order_walk`).
 """
 
 from __future__ import annotations

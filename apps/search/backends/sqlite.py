@@ -47,8 +47,10 @@ INSTALL = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5({_cols}, "
     "content='search_entry', content_rowid='id', "
     "tokenize='unicode61 remove_diacritics 0', prefix='1', detail=full)",
-    f"CREATE TRIGGER IF NOT EXISTS search_entry_fts_insert AFTER INSERT ON search_entry BEGIN {_INSERT} END",
-    f"CREATE TRIGGER IF NOT EXISTS search_entry_fts_delete AFTER DELETE ON search_entry BEGIN {_DELETE} END",
+    "CREATE TRIGGER IF NOT EXISTS search_entry_fts_insert AFTER INSERT ON search_entry "
+    f"BEGIN {_INSERT} END",
+    "CREATE TRIGGER IF NOT EXISTS search_entry_fts_delete AFTER DELETE ON search_entry "
+    f"BEGIN {_DELETE} END",
     f"CREATE TRIGGER IF NOT EXISTS search_entry_fts_update AFTER UPDATE OF {_cols} ON search_entry "
     f"BEGIN {_DELETE} {_INSERT} END",
 ]
@@ -160,7 +162,10 @@ class SqliteBackend:
             [row[c].isoformat() if c == "meeting_date" else row.get(c, now) for c in columns]
             for row in rows
         ]
-        sql = f"INSERT INTO search_entry ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+        sql = (
+            f"INSERT INTO search_entry ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        )
         with connection.cursor() as cursor:
             cursor.executemany(sql, values)
 
