@@ -24,7 +24,9 @@ class _MultipleFileField(forms.FileField):
 
 
 class NotesUploadForm(forms.Form):
-    files = _MultipleFileField(
+    # The form metaclass moves declared fields into base_fields, so this does not replace
+    # BaseForm.files (the uploads) at run time; the name is the upload input's name.
+    files = _MultipleFileField(  # type: ignore[assignment]
         label=_("ノートのファイル"),
         # Empty files are reported by the import itself, next to the other files' results.
         allow_empty_file=True,

@@ -41,6 +41,13 @@ from markdown.util import AtomicString
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    # bleach runs its own copy of html5lib; the stubs know these classes by html5lib's names.
+    from html5lib.filters.base import Filter as _Filter
+    from html5lib.treewalkers.base import NonRecursiveTreeWalker as _EtreeWalker
+else:
+    _Filter = html5lib_shim.Filter
+    _EtreeWalker = html5lib_shim.getTreeWalker("etree")
+
 logger = logging.getLogger(__name__)
 
 
@@ -159,7 +166,7 @@ class _Linkify(LinkifyFilter):
         return fragment, prefix, suffix
 
 
-class _LinkRelFilter(html5lib_shim.Filter):
+class _LinkRelFilter(_Filter):
     """Force rel on every <a>, including ones linkify skips (inside pre/code)."""
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
@@ -167,9 +174,6 @@ class _LinkRelFilter(html5lib_shim.Filter):
             if token["type"] in {"StartTag", "EmptyTag"} and token["name"] == "a":
                 token["data"] = {**(token.get("data") or {}), (None, "rel"): LINK_REL}
             yield token
-
-
-_EtreeWalker = html5lib_shim.getTreeWalker("etree")
 
 
 class _LinearTreeWalker(_EtreeWalker):
@@ -240,7 +244,8 @@ def _cleaner() -> bleach.Cleaner:
         filters=[
             partial(
                 _Linkify,
-                callbacks=[_linkify_callback],
+                # bleach drops a link whose callback returns None; the stubs miss that case.
+                callbacks=[_linkify_callback],  # type: ignore[list-item]
                 skip_tags={"pre", "code"},
                 parse_email=False,
                 url_re=_BARE_URL_RE,
@@ -248,7 +253,8 @@ def _cleaner() -> bleach.Cleaner:
             _LinkRelFilter,
         ],
     )
-    cleaner.walker = _LinearTreeWalker
+    # bleach keeps the walker class and builds one per call; the stubs type an instance.
+    cleaner.walker = _LinearTreeWalker  # type: ignore[assignment]
     return cleaner
 
 
@@ -271,7 +277,11 @@ def _math_html(tag: str, tex: str) -> str:
 class _InlineMathProcessor(InlineProcessor):
     """`$…$` / one-line `$$…$$` inside text → stashed `<span class="math">`, delimiters kept."""
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str | None, int | None, int | None]:
+    # InlineProcessor changes Pattern.handleMatch's signature; the stubs accept that only on
+    # InlineProcessor itself, so every subclass repeats their ignore.
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[str | None, int | None, int | None]:
         tex = m.group(0)
         if "\x02" in tex or "\x03" in tex:
             # Spans another stashed construct (e.g. a code span): leave it to Markdown.

@@ -129,7 +129,7 @@ def field_tokens(text: str) -> str:
 
 def lookup_tokens(fields: list[list[str]]) -> str:
     """An entry's lookup tokens (see the module docstring) from its fields' token lists."""
-    found = set()
+    found: set[str] = set()
     for tokens in fields:
         for token in tokens:
             if is_cjk(token):

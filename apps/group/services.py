@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from .models import SINGLETON_ID, FeedToken, GroupSettings, new_feed_token
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 # What organizers may change (the id and updated_at are the app's own).
 EDITABLE_FIELDS = frozenset(
@@ -87,7 +91,7 @@ def group_settings_update(
     for field, value in values.items():
         if value is None:
             continue
-        if field in _STRIPPED:
+        if field in _STRIPPED and isinstance(value, str):
             value = value.strip()
         setattr(row, field, value)
     row.full_clean()
@@ -95,13 +99,13 @@ def group_settings_update(
     return row
 
 
-def feed_token_for(*, user) -> FeedToken:
+def feed_token_for(*, user: User) -> FeedToken:
     token, _created = FeedToken.objects.get_or_create(user=user)
     return token
 
 
 @transaction.atomic
-def feed_token_reset(*, user) -> FeedToken:
+def feed_token_reset(*, user: User) -> FeedToken:
     """A new secret: calendars subscribed with the old URL stop getting updates."""
     token = feed_token_for(user=user)
     token.token = new_feed_token()

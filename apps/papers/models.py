@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class PaperMatchQuerySet(models.QuerySet):
+class PaperMatchQuerySet(models.QuerySet["PaperMatch"]):
     def open(self) -> PaperMatchQuerySet:
         """About a topic that is live and still has no URL (a member may have added one since)."""
         return self.filter(topic__url="", topic__deleted_at__isnull=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from apps.deepdives.models import DeepDive
@@ -31,6 +32,7 @@ def earlier_presentations(*, link_ids: set[int], before: dt.date) -> dict[int, l
         .select_related("block__meeting", "block__presenter")
     )
     for topic in topics:
+        assert topic.link_id is not None  # filtered on link_id above
         meeting = topic.block.meeting
         found[topic.link_id].append(
             Presentation(
@@ -44,6 +46,7 @@ def earlier_presentations(*, link_ids: set[int], before: dt.date) -> dict[int, l
         link_id__in=link_ids, meeting__date__lt=before
     ).select_related("meeting", "presenter")
     for deep_dive in deep_dives:
+        assert deep_dive.link_id is not None  # filtered on link_id above
         found[deep_dive.link_id].append(
             Presentation(
                 deep_dive.meeting.date,
@@ -57,14 +60,17 @@ def earlier_presentations(*, link_ids: set[int], before: dt.date) -> dict[int, l
     return found
 
 
-def attach_earlier_presentations(topics, *, before: dt.date) -> None:
+def attach_earlier_presentations(topics: Iterable[Topic], *, before: dt.date) -> None:
     """Give each topic its `earlier_presentations` for its card, one query per kind of source."""
     topics = list(topics)
     earlier = earlier_presentations(
         link_ids={t.link_id for t in topics if t.link_id}, before=before
     )
     for topic in topics:
-        topic.earlier_presentations = earlier.get(topic.link_id, []) if topic.link_id else []
+        # A card-only attribute that the topic card template reads.
+        topic.earlier_presentations = (  # type: ignore[attr-defined]
+            earlier.get(topic.link_id, []) if topic.link_id else []
+        )
 
 
 def earlier_presentations_of_url(url: str, *, before: dt.date) -> list[Presentation]:

@@ -53,7 +53,8 @@ def _statement(hits_sql: str, dimensions: tuple[str, ...], *, page: bool) -> str
 
 
 def _run(scored: QuerySet[SearchEntry], dimensions: tuple[str, ...], page: tuple[int, int] | None):
-    counts, ids = Counts(), []
+    counts = Counts()
+    ids: list[int] = []
     try:
         hits_sql, params = scored.order_by().values(*_COLUMNS).query.sql_with_params()
     except EmptyResultSet:  # e.g. `by:` a handle nobody has

@@ -159,7 +159,8 @@ def _entry(
     }
 
 
-def topic_entry(topic: Topic, *, meeting: Meeting, presenter: User) -> Row:
+# A Topic or Remark, or a plain row with the same fields (a rebuild reads no model objects).
+def topic_entry(topic: Topic | SimpleNamespace, *, meeting: Meeting, presenter: User) -> Row:
     return _entry(
         source=SearchEntry.Source.TOPIC,
         meeting=meeting,
@@ -174,7 +175,9 @@ def topic_entry(topic: Topic, *, meeting: Meeting, presenter: User) -> Row:
     )
 
 
-def remark_entry(remark: Remark, *, meeting: Meeting, kind: str, context: str, author: User) -> Row:
+def remark_entry(
+    remark: Remark | SimpleNamespace, *, meeting: Meeting, kind: str, context: str, author: User
+) -> Row:
     return _entry(
         source=SearchEntry.Source.REMARK,
         meeting=meeting,
@@ -243,7 +246,8 @@ class _SectionParser(HTMLParser):
             self.sections[-1][2].append("\n")
 
     def handle_data(self, data: str) -> None:
-        self.sections[-1][1 if self.in_heading else 2].append(data)
+        section = self.sections[-1]
+        (section[1] if self.in_heading else section[2]).append(data)
 
 
 def _clean(text: str) -> str:
@@ -398,6 +402,7 @@ def index_remark(remark_id: int) -> None:
             author=remark.author,
         )
     else:
+        assert remark.deep_dive is not None  # a remark is on a topic or on the main topic
         entry = remark_entry(
             remark,
             meeting=remark.deep_dive.meeting,
@@ -493,7 +498,10 @@ def _meeting_id_of(obj) -> int | None:
     if isinstance(obj, DeepDive):
         return obj.meeting_id
     if isinstance(obj, Remark):
-        return obj.topic.block.meeting_id if obj.topic_id else obj.deep_dive.meeting_id
+        if obj.topic is not None:
+            return obj.topic.block.meeting_id
+        assert obj.deep_dive is not None  # a remark is on a topic or on the main topic
+        return obj.deep_dive.meeting_id
     return None  # a member: their meetings are not known without a query
 
 
@@ -616,14 +624,16 @@ def _all_entries_loaded(stats: RebuildStats, chunk: int) -> Iterator[Row]:
             presenter=people[deep_dive.presenter_id],
         )
 
-    remarks = (
+    main_topic_remarks = (
         Remark.objects.filter(deep_dive__isnull=False)
         .order_by("pk")
         .values_list(
             "pk", "deep_dive_id", "author_id", "body", "deep_dive__title", "deep_dive__meeting_id"
         )
     )
-    for pk, deep_dive_id, author_id, body, title, meeting_id in remarks.iterator(chunk_size=chunk):
+    for pk, deep_dive_id, author_id, body, title, meeting_id in main_topic_remarks.iterator(
+        chunk_size=chunk
+    ):
         stats.remarks += 1
         remark = SimpleNamespace(pk=pk, topic_id=None, deep_dive_id=deep_dive_id, body=body)
         yield remark_entry(

@@ -132,6 +132,7 @@ def _parse_date(value: str) -> dt.date | None:
     if not match:
         return None
     year, month, day = (int(g) if g else None for g in match.groups())
+    assert year is not None  # the pattern requires it
     try:
         return dt.date(year, month or 1, day or 1)
     except ValueError:
@@ -162,17 +163,17 @@ def _split(text: str) -> list[tuple[bool, str, bool, bool]]:
             content, i, closed = _read_quoted(text, i)
             items.append((negated, content, True, closed))
             continue
-        start = i
+        start, unclosed = i, False
         while i < n and not text[i].isspace():
             # `by:"Naoto S"`: a quoted filter value may hold spaces.
             if text[i] in _QUOTES and i > start and text[i - 1] == ":":
                 _content, i, closed = _read_quoted(text, i)
                 if not closed:
                     items.append((negated, text[start:i], False, False))
-                    start = None
+                    unclosed = True
                 break
             i += 1
-        if start is not None:
+        if not unclosed:
             items.append((negated, text[start:i], False, True))
     return items
 

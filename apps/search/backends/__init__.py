@@ -29,6 +29,7 @@ from django.db import connection
 from django.db.models import Case, Q, Value, When
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from contextlib import AbstractContextManager
 
     from django.db.models import Expression
@@ -50,7 +51,7 @@ SAMPLE_RATES = (SPARSE, DENSE)
 class Backend(Protocol):
     vendor: str
 
-    def lookup(self, terms: list[Term], *, excluding: list[Term] = ()) -> Q:
+    def lookup(self, terms: list[Term], *, excluding: Sequence[Term] = ()) -> Q:
         """What the index can answer for all these terms together (every one may occur), and
         that the `excluding` terms (those it `can_exclude`) do not."""
 

@@ -52,7 +52,7 @@ from apps.core.tokenizer import is_cjk, script_joins
 from . import FIELDS, SAMPLE_RATES, entry_columns
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
     from apps.core.tokenizer import Phrase
     from apps.search.query import Term
@@ -151,7 +151,7 @@ def _in_some_field(phrase: Phrase) -> tuple[str, list]:
 class PostgresBackend:
     vendor = "postgresql"
 
-    def lookup(self, terms: list[Term], *, excluding: list[Term] = ()) -> Q:
+    def lookup(self, terms: list[Term], *, excluding: Sequence[Term] = ()) -> Q:
         """One index condition for every term: the entry holds all the lexemes they need, and
         none of the excluded terms (each one lexeme: see `can_exclude`)."""
         parts = [f"({lookup(term.phrase)})" for term in terms]

@@ -30,7 +30,7 @@ from django.utils import timezone
 from . import FIELDS, entry_columns
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
     from apps.core.tokenizer import Phrase
     from apps.search.query import Term
@@ -84,7 +84,7 @@ class SqliteBackend:
         fields = "{title_tokens links_tokens body_tokens meta_tokens}"
         return _rows(f"{fields} : {fts_phrase(term.phrase)}")
 
-    def lookup(self, terms: list[Term], *, excluding: list[Term] = ()) -> Q:
+    def lookup(self, terms: list[Term], *, excluding: Sequence[Term] = ()) -> Q:
         return reduce(and_, [self.condition(term) for term in terms])
 
     def can_exclude(self, term: Term) -> bool:
