@@ -39,7 +39,8 @@ def add_database_arguments(parser: argparse.ArgumentParser) -> argparse.Argument
         nargs="?",
         const=DEFAULT_POSTGRES_URL,
         metavar="URL",
-        help=f"create a throwaway database on this PostgreSQL server (default {DEFAULT_POSTGRES_URL})",
+        help="create a throwaway database on this PostgreSQL server "
+        f"(default {DEFAULT_POSTGRES_URL})",
     )
     group.add_argument(
         "--use-database-url",

@@ -78,7 +78,8 @@ def main() -> None:
             print(f"{name:<20} {median:>6.1f} ms {p95:>6.1f} ms  {median / board_ms:.3f}")
         ratio = statistics.median(reorder) * 1000 / board_ms
         print(
-            f"goal     reorder ≤ {GOAL:g} of a full render: {'yes' if ratio <= GOAL else 'no'} ({ratio:.3f})"
+            f"goal     reorder ≤ {GOAL:g} of a full render: "
+            f"{'yes' if ratio <= GOAL else 'no'} ({ratio:.3f})"
         )
 
 

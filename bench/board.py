@@ -58,8 +58,8 @@ MEMBERS = [
 TERMS = [
     "RAG", "LLM", "拡散モデル", "Transformer", "KVキャッシュ", "量子化", "FP8", "LoRA", "MoE",
     "リランカー", "埋め込み", "強化学習", "蒸留", "推薦モデル", "Structured Generation",
-    "スケーリング則", "Attention", "エージェント", "長期記憶", "音声認識", "画像生成", "ベクトル検索",
-    "トークナイザ", "投機的デコーディング", "RLHF", "DPO", "評価指標", "合成データ",
+    "スケーリング則", "Attention", "エージェント", "長期記憶", "音声認識", "画像生成",
+    "ベクトル検索", "トークナイザ", "投機的デコーディング", "RLHF", "DPO", "評価指標", "合成データ",
 ]  # fmt: skip
 
 CODE = [
@@ -86,7 +86,8 @@ SENTENCES = [
 ]  # fmt: skip
 
 REMARKS_TEXT = [
-    "めちゃ速い", "これ社内でも試したい", "{c} との比較が気になる", "スケーリング則どうなってるんだろう",
+    "めちゃ速い", "これ社内でも試したい", "{c} との比較が気になる",
+    "スケーリング則どうなってるんだろう",
     "{t}と組み合わせると良さそう", "論文の Table 3 が面白い", "前に読んだ{t}の話と繋がった",
     "実装が公開されてるのありがたい", "評価データが小さいのが少し気になる", "+1", "わかりやすい！",
     "これ前回 @{h} さんが紹介してたやつの続編？", "GPUメモリ何GBで動きます？", "再現してみます",
@@ -95,8 +96,8 @@ REMARKS_TEXT = [
 
 TITLES = {
     "paper": [
-        "{T}: Scaling {t} to Million-Token Contexts", "{t}による{u}の効率化", "On the Limits of {t}",
-        "Reflective Memory Management for {t}", "{t} Is Not All You Need",
+        "{T}: Scaling {t} to Million-Token Contexts", "{t}による{u}の効率化",
+        "On the Limits of {t}", "Reflective Memory Management for {t}", "{t} Is Not All You Need",
     ],
     "blog": [
         "{t}を支える技術 {n}", "{t}の検索性能を90%も低下させる落とし穴", "LLMに{t}をさせる仕組み",
@@ -395,10 +396,12 @@ def report(rows: dict[str, tuple[list[float], int, int]]) -> None:
     board, trivial, cold = (statistics.median(rows[k][0]) for k in ("board", "trivial", "cold"))
     ratio = board / trivial
     print(
-        f"ratio    {ratio:.2f}× (board median / trivial median; the board's body comes from the cache)"
+        f"ratio    {ratio:.2f}× "
+        "(board median / trivial median; the board's body comes from the cache)"
     )
     print(
-        f"cold     {cold / trivial:.2f}× (first view after a change: body rendered, {rows['cold'][1]} queries)"
+        f"cold     {cold / trivial:.2f}× "
+        f"(first view after a change: body rendered, {rows['cold'][1]} queries)"
     )
     worst_queries = max(rows["board"][1], rows["cold"][1])
     print(

@@ -38,7 +38,8 @@ SUBJECTS = [
     "Speculative Decoding", "拡散モデル", "埋め込みモデル", "評価指標", "LLM-as-a-Judge",
 ]  # fmt: skip
 PHRASES = [
-    "について紹介されていた", "の性能が大きく改善したらしい", "を元にした実装解説がありイメージが湧く",
+    "について紹介されていた", "の性能が大きく改善したらしい",
+    "を元にした実装解説がありイメージが湧く",
     "はスケーリング則が確認されている", "の設定が色々ある", "と比較すると速い",
     "が面白そうだったので Pick", "の詳細は謎でみんな様々な予想をしている",
 ]  # fmt: skip
@@ -164,16 +165,19 @@ def measure(files: list[Path], vendor: str) -> None:
         f"main topics of {main_topic:.0f} characters on average"
     )
     print(
-        f"  baseline, decode + parse only: {parse_only:7.2f} s  ({parse_only / len(files) * 1000:.1f} ms/meeting)"
+        f"  baseline, decode + parse only: {parse_only:7.2f} s  "
+        f"({parse_only / len(files) * 1000:.1f} ms/meeting)"
     )
     print(f"  import (parse + write):        {total:7.2f} s  ({total / parse_only:.1f}x the parse)")
     print(
         f"  per meeting: mean {statistics.mean(ms):.1f} ms, median {statistics.median(ms):.1f} ms, "
         f"p95 {statistics.quantiles(ms, n=20)[18]:.1f} ms; "
-        f"first {WINDOW} {statistics.mean(ms[:WINDOW]):.1f} ms, last {WINDOW} {statistics.mean(ms[-WINDOW:]):.1f} ms"
+        f"first {WINDOW} {statistics.mean(ms[:WINDOW]):.1f} ms, "
+        f"last {WINDOW} {statistics.mean(ms[-WINDOW:]):.1f} ms"
     )
     print(
-        f"  CPU of this process per meeting: first {WINDOW} {statistics.mean(cpu_ms[:WINDOW]):.1f} ms, "
+        f"  CPU of this process per meeting: "
+        f"first {WINDOW} {statistics.mean(cpu_ms[:WINDOW]):.1f} ms, "
         f"last {WINDOW} {statistics.mean(cpu_ms[-WINDOW:]):.1f} ms, total {sum(cpu):.1f} s"
     )
     for label, values in (("topic", per_topic), ("row written", per_row)):

@@ -98,7 +98,8 @@ def main() -> None:
         nothing_ms = statistics.median(nothing_times) * 1000
         render_ms = statistics.median(render_times) * 1000
         print(
-            f"database {vendor}; {args.iterations} saves of one topic, each beside a cold board render"
+            f"database {vendor}; {args.iterations} saves of one topic, "
+            "each beside a cold board render"
         )
         print(f"{'request':<22} {'median':>9} {'bytes':>10}")
         print(f"{'inline save (partial)':<22} {save_ms:>7.1f} ms {save_bytes:>10,}")
@@ -109,13 +110,16 @@ def main() -> None:
         print(f"goal     partial ≤ {GOAL:g} of the page in time and bytes: {'yes' if ok else 'no'}")
         print("floor under any save of this topic (same run):")
         print(
-            f"  signed-in request to a view that does nothing {nothing_ms:>6.1f} ms  {nothing_ms / board_ms:.3f} of the page"
+            f"  signed-in request to a view that does nothing {nothing_ms:>6.1f} ms  "
+            f"{nothing_ms / board_ms:.3f} of the page"
         )
         print(
-            f"  Markdown + bleach of the notes ({len(data['notes']):,} chars)  {render_ms:>6.1f} ms  {render_ms / board_ms:.3f} of the page"
+            f"  Markdown + bleach of the notes ({len(data['notes']):,} chars)  "
+            f"{render_ms:>6.1f} ms  {render_ms / board_ms:.3f} of the page"
         )
         print(
-            f"  together                                       {nothing_ms + render_ms:>6.1f} ms  {(nothing_ms + render_ms) / board_ms:.3f} of the page"
+            f"  together                                       {nothing_ms + render_ms:>6.1f} ms  "
+            f"{(nothing_ms + render_ms) / board_ms:.3f} of the page"
         )
 
 

@@ -801,7 +801,8 @@ def report(app: AppRun, timings: list[KindTiming], baseline_counts: Counter[str]
         )
     if app.problems:
         print(
-            f"worker    {len(app.problems)} error lines in the worker log, first: {app.problems[0][:200]}"
+            f"worker    {len(app.problems)} error lines in the worker log, "
+            f"first: {app.problems[0][:200]}"
         )
     print(
         f"goal arXiv requests ≤ {ARXIV_REQUEST_GOAL}: {yes_no(0 < app_arxiv <= ARXIV_REQUEST_GOAL)}"
@@ -847,7 +848,8 @@ def parse_args() -> argparse.Namespace:
     )  # fmt: skip
     parser.add_argument(
         "--redis", nargs="?", const=DEFAULT_REDIS_URL, metavar="URL",
-        help=f"use Redis as broker and rate limiter (default {DEFAULT_REDIS_URL}); else the filesystem broker",
+        help=f"use Redis as broker and rate limiter (default {DEFAULT_REDIS_URL}); "
+        "else the filesystem broker",
     )  # fmt: skip
     parser.add_argument(
         "--baseline-sample", type=int, default=0, metavar="N",

@@ -326,7 +326,10 @@ def _title(rng: random.Random, kind: str, themes: list[str]) -> str:
 
 def _url(rng: random.Random, kind: str, i: int) -> str:
     if kind == "paper":
-        return f"https://arxiv.org/abs/{rng.randint(15, 25):02d}{rng.randint(1, 12):02d}.{rng.randint(1, 19999):05d}"
+        return (
+            f"https://arxiv.org/abs/{rng.randint(15, 25):02d}{rng.randint(1, 12):02d}"
+            f".{rng.randint(1, 19999):05d}"
+        )
     if kind == "oss":
         return f"https://github.com/org{i % 500}/repo{i}"
     return f"https://example.com/blog/{i}"
@@ -547,8 +550,9 @@ def scan(query, vendor: str) -> set[tuple[str, int]]:
             User.objects.filter(handle__in=query.handles).values_list("pk", flat=True)
         ) or [-1]
     tables = {
-        "topic": Topic._meta.db_table, "remark": Remark._meta.db_table, "deepdive": DeepDive._meta.db_table,
-        "block": PresenterBlock._meta.db_table, "meeting": Meeting._meta.db_table,
+        "topic": Topic._meta.db_table, "remark": Remark._meta.db_table,
+        "deepdive": DeepDive._meta.db_table, "block": PresenterBlock._meta.db_table,
+        "meeting": Meeting._meta.db_table,
     }  # fmt: skip
 
     def where(text: str, kind: str, person: str) -> tuple[str, list]:
@@ -580,8 +584,10 @@ def scan(query, vendor: str) -> set[tuple[str, int]]:
         statements.append(
             (
                 "t",
-                f"SELECT t.id FROM {tables['topic']} t JOIN {tables['block']} b ON b.id = t.block_id "  # noqa: S608
-                f"JOIN {tables['meeting']} m ON m.id = b.meeting_id WHERE t.deleted_at IS NULL AND {w}",
+                f"SELECT t.id FROM {tables['topic']} t "  # noqa: S608
+                f"JOIN {tables['block']} b ON b.id = t.block_id "
+                f"JOIN {tables['meeting']} m ON m.id = b.meeting_id "
+                f"WHERE t.deleted_at IS NULL AND {w}",
                 p,
             )
         )
@@ -733,7 +739,8 @@ def measure(args, vendor: str) -> None:
         "remarks, {members} members (generated in {t:.0f}s)".format(t=generated, **counts)
     )
     print(
-        f"index: {stats.entries} entries built in {stats.seconds:.1f}s (rebuild_search_index --fast); size {size / 2**20:.0f} MiB"
+        f"index: {stats.entries} entries built in {stats.seconds:.1f}s "
+        f"(rebuild_search_index --fast); size {size / 2**20:.0f} MiB"
         + (
             f" (GIN indexes {gin / 2**20:.0f} MiB; the board's own tables {source / 2**20:.0f} MiB)"
             if gin
@@ -746,7 +753,8 @@ def measure(args, vendor: str) -> None:
     )
 
     header = (
-        f"{'class':<11} {'app p50':>8} {'app p95':>8} {'scan p50':>9} {'scan p95':>9} {'speedup':>8} "
+        f"{'class':<11} {'app p50':>8} {'app p95':>8} {'scan p50':>9} {'scan p95':>9} "
+        f"{'speedup':>8} "
         f"{'recall':>7} {'checked':>8} {'paged':>6} {'est.':>4}  hits (app / scan)"
     )
     print(header)
@@ -801,7 +809,8 @@ def measure(args, vendor: str) -> None:
         worst_paged = min(worst_paged, *paged)
         print(
             f"{label:<11} {a50:7.1f}ms {a95:7.1f}ms {s50:8.1f}ms {s95:8.1f}ms {speed:7.0f}× "
-            f"{min(recalls):7.3f} {min(checked_recalls):8.3f} {min(paged):6.3f} {estimated:2}/{len(queries)}"
+            f"{min(recalls):7.3f} {min(checked_recalls):8.3f} {min(paged):6.3f} "
+            f"{estimated:2}/{len(queries)}"
             f"  {' '.join(sizes)}"
         )
     print(

@@ -24,7 +24,8 @@ def _missing_service(reason: str):
 def _in_memory_broker():
     """Tasks queued by the code under test go nowhere unless a test runs a real worker.
 
-    (That test starts its own worker processes on Redis; see tests/meetings/test_beat_and_worker.py.)
+    (That test starts its own worker processes on Redis; see
+    tests/meetings/test_beat_and_worker.py.)
     """
     from config.celery import app
 

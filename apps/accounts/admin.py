@@ -15,11 +15,11 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("is_organizer", "is_staff", "is_active")
     search_fields = ("display_name", "handle", "username", "email")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("勉強会"), {"fields": ("display_name", "handle", "is_organizer")}),
     )
     add_fieldsets = (
-        *BaseUserAdmin.add_fieldsets,
+        *(BaseUserAdmin.add_fieldsets or ()),
         (_("勉強会"), {"fields": ("display_name", "handle", "is_organizer")}),
     )
 

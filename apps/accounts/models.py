@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
@@ -27,7 +29,7 @@ class User(AbstractUser):
         _("運営"), default=False, help_text=_("アジェンダの編集と会の運営ができます。")
     )
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
 
     REQUIRED_FIELDS = ["handle", "display_name", "email"]
 

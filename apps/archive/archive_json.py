@@ -221,7 +221,8 @@ def archive_import(*, data: Any) -> dict[str, int]:
     if version != SCHEMA_VERSION:
         raise ArchiveError(
             _(
-                "スキーマ %(found)s のアーカイブは読めません（このバージョンが読めるのは %(known)s）。"
+                "スキーマ %(found)s のアーカイブは読めません"
+                "（このバージョンが読めるのは %(known)s）。"
             )
             % {"found": version, "known": SCHEMA_VERSION}
         )

@@ -258,7 +258,7 @@ def category_archive(code: str, *, page=1) -> CategoryArchive | None:
         return None
     keys = _citation_keys(link_ids) if link_ids else []
     citations = _page(keys, page)
-    citations.object_list = _load_citations(citations.object_list, set(link_ids))
+    citations.object_list = _load_citations(list(citations.object_list), set(link_ids))
     return CategoryArchive(code=code, name=category_name(code), citations=citations)
 
 

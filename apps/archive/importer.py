@@ -207,7 +207,8 @@ class _Members:
                     Problem(
                         presenter.line,
                         _(
-                            "@%(name)s は既存のメンバー %(handle)s として取り込みました（ファイルのハンドルは %(given)s）。"
+                            "@%(name)s は既存のメンバー %(handle)s として取り込みました"
+                            "（ファイルのハンドルは %(given)s）。"
                         )
                         % {
                             "name": presenter.display_name,
@@ -250,7 +251,7 @@ class _MeetingImport:
         self.parsed = parsed
         self.report = report
         self.topics_by_presenter: dict[int, list[Topic]] = {}
-        self.remarks: dict[tuple[str, int], list[Remark]] = {}
+        self.remarks: dict[tuple[str, int | None], list[Remark]] = {}
 
     def change(
         self, action: str, what: str, label: str, line: int | None = None, fields=()
@@ -261,7 +262,7 @@ class _MeetingImport:
         parsed = self.parsed
         meeting = Meeting.objects.filter(date=parsed.date).first()
         new = meeting is None
-        if new:
+        if meeting is None:
             meeting = self._create_meeting()
         else:
             self._update_meeting(meeting)
@@ -405,6 +406,7 @@ class _MeetingImport:
     def _deep_dive(self, meeting: Meeting, *, new: bool) -> None:
         members = self.members
         item = self.parsed.deep_dive
+        assert item is not None  # run() calls this only for notes with a main topic
         existing = (
             None
             if new

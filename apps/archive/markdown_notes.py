@@ -27,6 +27,7 @@ def convert(lines: list[Line], *, headings: bool) -> tuple[str, list[tuple[str, 
     texts = [line.text[margin:] for line in lines]
     remarks: list[tuple[str, str, int]] = []
     heading_rows: list[int] = []
+    heading_levels: list[int] = []
     in_fence = False
     for row, (line, text) in enumerate(zip(lines, texts, strict=True)):
         if FENCE_RE.match(text):
@@ -34,16 +35,13 @@ def convert(lines: list[Line], *, headings: bool) -> tuple[str, list[tuple[str, 
             continue
         if in_fence or not text:
             continue
-        if _ATX_RE.match(text):
+        if heading := _ATX_RE.match(text):
             heading_rows.append(row)
+            heading_levels.append(len(heading.group(2)))
         found = remark_in(ITEM_PREFIX_RE.sub("", text, count=1).strip())
         if found:
             remarks.append((found[0], found[1], line.number))
-    if headings and heading_rows:
-        levels = [len(_ATX_RE.match(texts[row]).group(2)) for row in heading_rows]
-        if min(levels) == 1:
-            for row, level in zip(heading_rows, levels, strict=True):
-                texts[row] = _ATX_RE.sub(
-                    lambda m, n=level: m.group(1) + "#" * min(n + 1, 6), texts[row], count=1
-                )
+    if headings and heading_rows and min(heading_levels) == 1:
+        for row, level in zip(heading_rows, heading_levels, strict=True):
+            texts[row] = _ATX_RE.sub(r"\1" + "#" * min(level + 1, 6), texts[row], count=1)
     return "\n".join(texts), remarks

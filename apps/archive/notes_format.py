@@ -265,9 +265,11 @@ class _Reader:
             )
             self._refuse_second_meeting(line, title)
             if kind == "presenter":
+                assert match is not None  # every kind but "text" comes with its match
                 presenter = self._presenter(match.group(1), line)
                 body = None
             elif kind == "topic":
+                assert match is not None
                 topic_title, url = split_title(match.group(2))
                 topic = ParsedTopic(
                     KIND_TAGS[match.group(1).lower()], topic_title, url, line.number
@@ -278,6 +280,7 @@ class _Reader:
                     presenter.topics.append(topic)
                 body = self._start_topic(topic)
             elif kind == "main":
+                assert match is not None
                 main, main_line, main_title = [], line, match.group(1) or ""
             elif body is not None:
                 body.append(line)

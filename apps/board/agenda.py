@@ -20,7 +20,7 @@ def default_minutes() -> dict[str, int]:
 
 @dataclass
 class AgendaItem:
-    topic: object
+    topic: Topic
     minutes: int
     uses_default: bool
 

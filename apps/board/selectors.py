@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from apps.meetings.models import Meeting, PresenterBlock
 from apps.topics.models import Remark, Topic
 
 
-def board_meetings():
+def board_meetings() -> QuerySet[Meeting]:
     """Meetings with their blocks, topics, remarks and main topic loaded for the board."""
     remarks = Remark.objects.select_related("author").order_by("created_at", "pk")
     topics = Topic.objects.live().for_cards().order_by("position", "pk")

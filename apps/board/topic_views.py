@@ -6,6 +6,8 @@ redirect back to the board, so every action also works without JavaScript.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -27,7 +29,16 @@ from apps.topics.templatetags.topics import remark_board_url
 
 from .views import render_board
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
 CARD = "topics/card.html#topic-card"
+
+
+class MemberRequest(HtmxHttpRequest):
+    """A request to a view behind login_required: `user` is a member, never anonymous."""
+
+    user: User
 
 
 def _topic(topic_id: int, *, deleted: bool = False, for_card: bool = True) -> Topic:
@@ -47,7 +58,7 @@ def _topic(topic_id: int, *, deleted: bool = False, for_card: bool = True) -> To
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def topic_create(request: HtmxHttpRequest, date):
+def topic_create(request: MemberRequest, date):
     meeting = get_object_or_404(Meeting, date=date)
     require(permissions.can_add_topic(request.user, meeting))
     form = TopicForm(request.POST or None)
@@ -128,7 +139,9 @@ def _card_after_save(card: Topic, saved: Topic) -> Topic:
     if card.link_id != saved.link_id:
         card.link = saved.link
         attach_earlier_presentations([card], before=card.block.meeting.date)
-    card._prefetched_objects_cache.pop("extra_links", None)  # the form may have changed them
+    # Django's cache of prefetched relations (for_cards() filled it); the form may have changed
+    # the extra links.
+    card._prefetched_objects_cache.pop("extra_links", None)  # type: ignore[attr-defined]
     prefetch_related_objects(
         [card], Prefetch("extra_links", queryset=TopicLink.objects.select_related("link"))
     )
@@ -170,7 +183,7 @@ def topic_restore(request: HtmxHttpRequest, topic_id: int):
 # --- remarks ------------------------------------------------------------------------------
 
 
-def _add_remark(request: HtmxHttpRequest, *, meeting, anchor: str, target: dict, remarks_owner):
+def _add_remark(request: MemberRequest, *, meeting, anchor: str, target: dict, remarks_owner):
     require(permissions.can_add_remark(request.user))
     form = RemarkForm(request.POST)
     if form.is_valid():
@@ -198,7 +211,7 @@ def _add_remark(request: HtmxHttpRequest, *, meeting, anchor: str, target: dict,
 
 @require_POST
 @login_required
-def topic_remark_create(request: HtmxHttpRequest, topic_id: int):
+def topic_remark_create(request: MemberRequest, topic_id: int):
     topic = _topic(topic_id)
     return _add_remark(
         request,
@@ -211,7 +224,7 @@ def topic_remark_create(request: HtmxHttpRequest, topic_id: int):
 
 @require_POST
 @login_required
-def deep_dive_remark_create(request: HtmxHttpRequest, deep_dive_id: int):
+def deep_dive_remark_create(request: MemberRequest, deep_dive_id: int):
     deep_dive = get_object_or_404(DeepDive.objects.select_related("meeting"), pk=deep_dive_id)
     return _add_remark(
         request,

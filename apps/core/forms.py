@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from .exceptions import VersionConflict
+
+T = TypeVar("T")
 
 
 class VersionedForm(forms.ModelForm):
@@ -16,7 +21,7 @@ class VersionedForm(forms.ModelForm):
     # Several of these forms can be open on one board: ids must not collide.
     id_prefix = "form"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         instance = kwargs.get("instance")
         key = instance.pk if instance is not None and instance.pk else "new"
         kwargs.setdefault("auto_id", f"{self.id_prefix}-{key}-%s")
@@ -27,13 +32,17 @@ class VersionedForm(forms.ModelForm):
                 self.initial["version"] = self.instance.version
 
     def with_version(self, version: int) -> None:
-        """After a conflict: keep the user's input but let a re-submit apply it on the newer version."""
-        data = self.data.copy()
+        """After a conflict: keep the user's input but let a re-submit apply it on the newer
+        version."""
+        # A bound form's data is a QueryDict (a dict in some tests): both have copy().
+        data = self.data.copy()  # type: ignore[attr-defined]
         data[self.add_prefix("version")] = str(version)
         self.data = data
 
 
-def save_versioned(form: VersionedForm, context: dict, save):
+def save_versioned(
+    form: VersionedForm, context: dict[str, Any], save: Callable[[dict[str, Any]], T]
+) -> T | None:
     """Run `save(cleaned_data)` for a valid edit form; None when the form must be shown again.
 
     A stale version leaves the user's input in the form, shows the newer saved object

@@ -124,7 +124,7 @@ def field_token_list(text: str) -> list[str]:
 
 def lookup_tokens(fields: list[list[str]]) -> str:
     """An entry's lookup tokens (see the module docstring) from its fields' token lists."""
-    found = set()
+    found: set[str] = set()
     for tokens in fields:
         for token in tokens:
             if is_cjk(token):

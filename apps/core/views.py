@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -15,7 +15,7 @@ PREVIEW_MAX_CHARS = 150_000
 @login_not_required
 @never_cache
 @require_safe
-def healthz(request):
+def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers and compose health checks: the app answers and its database too."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -23,7 +23,7 @@ def healthz(request):
 
 
 @require_POST
-def markdown_preview(request):
+def markdown_preview(request: HttpRequest) -> HttpResponse:
     """The editor's preview tab: the same pipeline that will render the saved text."""
     if not request.user.is_authenticated:
         return HttpResponse(status=403)

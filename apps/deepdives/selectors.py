@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Max, Q
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def rotation_queue(*, today: dt.date):
+    from apps.accounts.models import User
+
+
+def rotation_queue(*, today: dt.date) -> QuerySet[User]:
     """Members, longest without a main topic first: their count and last date of past ones."""
     past = Q(deep_dives__meeting__date__lt=today)
     return (

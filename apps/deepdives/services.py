@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
 from apps.core import changes
@@ -12,6 +14,9 @@ from apps.meetings.models import Meeting
 from apps.meetings.services import board_item_saved
 
 from .models import DeepDive
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 
 def deep_dive_save(*, deep_dive: DeepDive) -> DeepDive:
@@ -36,7 +41,7 @@ def deep_dive_save(*, deep_dive: DeepDive) -> DeepDive:
 
 @transaction.atomic
 def deep_dive_set(
-    *, meeting: Meeting, presenter, title: str, paper_url: str = "", body: str = ""
+    *, meeting: Meeting, presenter: User, title: str, paper_url: str = "", body: str = ""
 ) -> DeepDive:
     """Create the meeting's main topic, or replace its content if it already has one."""
     deep_dive = DeepDive.objects.filter(meeting=meeting).first() or DeepDive(meeting=meeting)
@@ -60,7 +65,7 @@ def deep_dive_update(
 
 @transaction.atomic
 def deep_dive_assign(
-    *, meeting: Meeting, presenter, paper_url: str = "", minutes: int = 30
+    *, meeting: Meeting, presenter: User, paper_url: str = "", minutes: int = 30
 ) -> DeepDive:
     """The organizer names the main topic's presenter (and paper); the presenter writes it later."""
     deep_dive = DeepDive.objects.filter(meeting=meeting).first() or DeepDive(

@@ -152,7 +152,8 @@ TOPICS = [
 DEEP_DIVES = [
     (
         "fr",
-        "In Prospect and Retrospect: Reflective Memory Management for Long-term Personalized Dialogue Agents",
+        "In Prospect and Retrospect: Reflective Memory Management for Long-term "
+        "Personalized Dialogue Agents",
         "https://arxiv.org/abs/2503.08026",
         """Agent の長期記憶手法に関する論文。
 
@@ -228,7 +229,8 @@ DEMO_CARDS = {
         "cs.CL",
         {"cs.CL": "Computation and Language", "cs.LG": "Machine Learning"},
         "2017-06-12",
-        "The dominant sequence transduction models are based on complex recurrent or convolutional networks.",
+        "The dominant sequence transduction models are based on complex recurrent or "
+        "convolutional networks.",
     ),
     "https://arxiv.org/abs/2106.09685": _paper(
         "LoRA: Low-Rank Adaptation of Large Language Models",
@@ -239,7 +241,8 @@ DEMO_CARDS = {
         "We propose Low-Rank Adaptation, which freezes the pre-trained model weights.",
     ),
     "https://arxiv.org/abs/2503.08026": _paper(
-        "In Prospect and Retrospect: Reflective Memory Management for Long-term Personalized Dialogue Agents",
+        "In Prospect and Retrospect: Reflective Memory Management for Long-term "
+        "Personalized Dialogue Agents",
         ["Zhen Tan", "Jun Yan", "I-Hung Hsu"],
         "cs.CL",
         {"cs.CL": "Computation and Language"},
@@ -354,7 +357,8 @@ IMPORTED_PAPER = "Reflective Memory Management for Long-term Dialogue Agents"
 IMPORTED_PAPER_SUGGESTIONS = [
     Candidate(
         arxiv_id="2503.08026",
-        title="In Prospect and Retrospect: Reflective Memory Management for Long-term Personalized Dialogue Agents",
+        title="In Prospect and Retrospect: Reflective Memory Management for Long-term "
+        "Personalized Dialogue Agents",
         authors=("Zhen Tan", "Jun Yan", "I-Hung Hsu"),
         more_authors=9,
         year=2025,
@@ -375,7 +379,8 @@ def _imported_paper_to_confirm(meeting: Meeting, presenter: User) -> None:
         presenter=presenter,
         kind=Topic.Kind.PAPER,
         title=IMPORTED_PAPER,
-        notes="- 記憶を前向き・後ろ向きの両方向から整理する\n- 取り込んだ古いメモなのでURLが抜けている",
+        notes="- 記憶を前向き・後ろ向きの両方向から整理する\n"
+        "- 取り込んだ古いメモなのでURLが抜けている",
     )
     paper_matches_queue(topics=Topic.objects.filter(pk=topic.pk), start=False)
     (match,) = paper_match_claim(

@@ -69,7 +69,8 @@ def meeting_event(meeting: Meeting, group: GroupSettings, *, host: str) -> ical.
         description.append(_("トピックの締切: %(deadline)s") % {"deadline": deadline})
     summary = meeting.title or group.name
     return ical.Event(
-        uid=f"meeting-{meeting.pk}@{host}",  # the row, not the date: a moved meeting stays one event
+        # The row, not the date: a moved meeting stays one event.
+        uid=f"meeting-{meeting.pk}@{host}",
         start=group.meeting_start(meeting.date),
         end=group.meeting_end(meeting.date, length),
         summary=_("【休会】%(title)s") % {"title": summary} if cancelled else summary,

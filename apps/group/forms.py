@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +41,7 @@ class GroupSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].widget = forms.Select(choices=[(n, n) for n in time_zone_names()])
         for name in ("start_time", "deadline_time"):
-            self.fields[name].input_formats = ["%H:%M", "%H:%M:%S"]
+            cast(forms.TimeField, self.fields[name]).input_formats = ["%H:%M", "%H:%M:%S"]
 
     def clean_webhook(self) -> str:
         value = (self.cleaned_data.get("webhook") or "").strip()
@@ -47,7 +49,8 @@ class GroupSettingsForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("clear_webhook") and data.get("webhook"):
             raise ValidationError(
                 {"webhook": _("削除する場合はURLを空にしてください。")}, code="clear_and_set"

@@ -126,7 +126,8 @@ def call_for_topics_message(*, meeting: Meeting, group: GroupSettings) -> str:
     lines = [
         ":mega: " + _meeting_heading(meeting, group) + _(" のトピックを募集しています。"),
         _(
-            "締切は *%(deadline)s* です。[論文] [blog] [oss] のどれかと出典のURLを付けて投稿してください。"
+            "締切は *%(deadline)s* です。"
+            "[論文] [blog] [oss] のどれかと出典のURLを付けて投稿してください。"
         )
         % {"deadline": format_moment(group.topic_deadline(meeting.date), group)},
         _("いまの投稿: %(topics)s件（%(presenters)s人）")
@@ -226,7 +227,8 @@ def _reason_not_to_send(reminder: Reminder, group: GroupSettings, now: dt.dateti
 def _error_text(error: FetchError) -> str:
     if error.reason == "http_error" and error.status in _WEBHOOK_REFUSED:
         return _(
-            "SlackがこのWebhookを受け付けませんでした（HTTP %(status)s）。Webhook URLを確認してください。"
+            "SlackがこのWebhookを受け付けませんでした（HTTP %(status)s）。"
+            "Webhook URLを確認してください。"
         ) % {"status": error.status}
     return error.message
 

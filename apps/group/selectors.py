@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .models import SINGLETON_ID, FeedToken, GroupSettings, Reminder
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 
 def group_settings() -> GroupSettings:
@@ -23,7 +28,7 @@ def recent_reminders(*, limit: int = 10) -> list[Reminder]:
     return list(Reminder.objects.select_related("meeting").order_by("-updated_at", "-pk")[:limit])
 
 
-def feed_token_owner(*, token: str):
+def feed_token_owner(*, token: str) -> User | None:
     """The active member a feed token belongs to, or None."""
     if not token or len(token) > 64:
         return None

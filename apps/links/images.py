@@ -64,7 +64,7 @@ def _decode(data: bytes) -> Image.Image:
         with warnings.catch_warnings():
             # Pillow only warns between its own two limits; ours is lower and an error.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=_available_formats())
+            image: Image.Image = Image.open(io.BytesIO(data), formats=_available_formats())
             width, height = image.size
             if width < 1 or height < 1 or width * height > MAX_PIXELS:
                 raise _Refused(f"{_NOT_AN_IMAGE}（{width}×{height} ピクセルは大きすぎます）")

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class LinkQuerySet(models.QuerySet):
+class LinkQuerySet(models.QuerySet["Link"]):
     def waiting(self) -> LinkQuerySet:
         return self.filter(status__in=[Link.Status.PENDING, Link.Status.FETCHING])
 

@@ -18,7 +18,7 @@ def default_title() -> str:
     return settings.GROUP_NAME
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(models.QuerySet["Meeting"]):
     def upcoming(self, today: dt.date) -> MeetingQuerySet:
         return self.filter(date__gte=today).order_by("date")
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,9 @@ from apps.links.models import Link
 from apps.links.services import enqueue_fetch_on_commit
 
 from .models import Meeting, PresenterBlock
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 
 def _save(meeting: Meeting) -> Meeting:
@@ -53,7 +57,7 @@ def meeting_create(
 
 
 @transaction.atomic
-def meeting_update(*, meeting: Meeting, **fields) -> Meeting:
+def meeting_update(*, meeting: Meeting, **fields: object) -> Meeting:
     for name in ("date", "title", "guidance", "status"):
         if name in fields:
             setattr(meeting, name, fields[name])
@@ -105,7 +109,7 @@ def schedule_upcoming_meetings(
     return created
 
 
-def presenter_block_for(*, meeting: Meeting, presenter) -> PresenterBlock:
+def presenter_block_for(*, meeting: Meeting, presenter: User) -> PresenterBlock:
     """The presenter's block in this meeting, appended to the agenda on first use."""
     block = PresenterBlock.objects.filter(meeting=meeting, presenter=presenter).first()
     if block is not None:
@@ -149,7 +153,7 @@ def meeting_touch(*, meeting_id: int) -> None:
 
 
 def board_item_saved(
-    *, meeting_id: int, subject: str, obj, link: Link | None = None, **details
+    *, meeting_id: int, subject: str, obj: Model, link: Link | None = None, **details: object
 ) -> None:
     """The one ending of every save of something shown on a board (topic, remark, main topic).
 
@@ -161,15 +165,17 @@ def board_item_saved(
     enqueue_fetch_on_commit(link)
 
 
-def meetings_touch(*, meeting_ids) -> None:
-    """Several boards changed at once (a link card they all show): one statement."""
+def meetings_touch(*, meeting_ids: Iterable[int] | QuerySet[Any, Any]) -> None:
+    """Several boards changed at once (a link card they all show): one statement.
+
+    `meeting_ids`: the ids, or a values() query that yields them (run as a subquery)."""
     Meeting.objects.filter(pk__in=meeting_ids).update(revision=F("revision") + 1)
 
 
 # --- the agenda ---------------------------------------------------------------------------
 
 # Which status an organizer may move a meeting to from each status.
-STATUS_MOVES = {
+STATUS_MOVES: dict[str, set[str]] = {
     Meeting.Status.DRAFT: {Meeting.Status.OPEN, Meeting.Status.SKIPPED},
     Meeting.Status.OPEN: {Meeting.Status.DRAFT, Meeting.Status.LOCKED, Meeting.Status.SKIPPED},
     Meeting.Status.LOCKED: {Meeting.Status.OPEN, Meeting.Status.HELD},

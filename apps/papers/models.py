@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class PaperMatchQuerySet(models.QuerySet):
+class PaperMatchQuerySet(models.QuerySet["PaperMatch"]):
     def open(self) -> PaperMatchQuerySet:
         """About a topic that is live and still has no URL (a member may have added one since)."""
         return self.filter(topic__url="", topic__deleted_at__isnull=True)
@@ -87,7 +87,8 @@ class PaperMatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # An organizer can act on these; DECIDED ones are a record (the topic has its URL, or none fits).
+    # An organizer can act on these; DECIDED ones are a record (the topic has its URL, or none
+    # fits).
     NEEDS_REVIEW = (Status.SUGGESTED, Status.NOT_FOUND, Status.FAILED)
     DECIDED = (Status.MATCHED, Status.CONFIRMED, Status.DISMISSED)
 

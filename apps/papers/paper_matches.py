@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.versioning import lock_current
 from apps.meetings.services import meeting_touch
-from apps.topics.models import Topic
+from apps.topics.models import Topic, TopicQuerySet
 from apps.topics.services import topic_update
 
 from .models import PaperMatch
@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 Status = PaperMatch.Status
 
 
-def paper_matches_queue(*, topics: QuerySet[Topic], start: bool = True) -> int:
+def paper_matches_queue(*, topics: TopicQuerySet, start: bool = True) -> int:
     """Queue a title search for each live, URL-less paper topic among `topics` that has none yet.
 
     Idempotent: a topic is searched once (re-importing a file queues nothing); an organizer

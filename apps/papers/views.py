@@ -1,4 +1,5 @@
-"""Pages for papers: earlier presentations (既出), and the review of papers imported without a URL."""
+"""Pages for papers: earlier presentations (既出), and the review of papers imported without a
+URL."""
 
 from __future__ import annotations
 

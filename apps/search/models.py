@@ -36,7 +36,7 @@ class TokensField(models.TextField):
         return "%s"
 
 
-class SearchEntryQuerySet(models.QuerySet):
+class SearchEntryQuerySet(models.QuerySet["SearchEntry"]):
     def shown(self) -> SearchEntryQuerySet:
         """Entries as a hit shows them: what the page and the snippet read, with the presenter's
         name (not the token columns, which the database would turn back into text)."""

@@ -95,15 +95,20 @@ def best_ids(
     # A remark has no title or link text: in remarks alone, a term scores at most 1.
     best = (REMARK_SCORE if query.sources == ["remark"] else TITLE_SCORE) * len(query.terms)
     if threshold < best:  # else nothing can score above it
+        # `score` is an annotation (selectors.ranked); the stubs check lookups against fields.
         above = _restricted(
-            scored.filter(score__gt=threshold), _may_score(backend, query, threshold + 1)
+            scored.filter(score__gt=threshold),  # type: ignore[misc]
+            _may_score(backend, query, threshold + 1),
         )
         ids = list(above.order_by(*RANK_ORDER).values_list("id", flat=True)[:need])
         if len(ids) >= need:
             return ids[offset:]
 
     rest = need - len(ids)
-    at = _restricted(scored.filter(score=threshold), _may_score(backend, query, threshold))
+    at = _restricted(
+        scored.filter(score=threshold),  # type: ignore[misc]
+        _may_score(backend, query, threshold),
+    )
     # Reading in date order visits about rest × entries / at_threshold rows; collecting and
     # sorting visits at_threshold rows. Walk when that is the smaller number.
     walk = rest * backend.entry_count() <= at_threshold * at_threshold

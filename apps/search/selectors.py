@@ -244,7 +244,7 @@ def rounded(n: int) -> int:
     """An estimate to two significant digits: 87,104 → 87,000 (more would claim precision)."""
     if n < 100:
         return n
-    step = 10 ** (len(str(n)) - 2)
+    step: int = 10 ** (len(str(n)) - 2)
     return round(n / step) * step
 
 
@@ -368,7 +368,7 @@ def ranked_page(query: SearchQuery, *, page: int | str | None, per_page: int) ->
                 count=per_page + 1,
             )
         approximate = bool(ids)
-        if approximate:
+        if ids:
             counts = counting.scaled(sample, every)
             # Pages as estimated, and always one past the hits seen (the extra id).
             seen = max(rounded(counts.total), offset + len(ids))

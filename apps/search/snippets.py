@@ -98,7 +98,7 @@ def match_spans(
 
 
 def _render(text: str, spans: list[tuple[int, int]], lo: int, hi: int) -> str:
-    parts = []
+    parts: list[str] = []
     at = lo
     for start, end in spans:
         if end <= lo or start >= hi:

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-class TopicQuerySet(models.QuerySet):
+class TopicQuerySet(models.QuerySet["Topic"]):
     def live(self) -> TopicQuerySet:
         return self.filter(deleted_at__isnull=True)
 
@@ -58,6 +58,8 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.get_kind_display()}] {self.title}"
+
+    _stored_url: str | None  # the URL as loaded or last saved (from_db, topic_save)
 
     @classmethod
     def from_db(cls, db, field_names, values):

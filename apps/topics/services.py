@@ -6,6 +6,8 @@ apps.core.exceptions.VersionConflict instead of overwriting what someone else sa
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -26,6 +28,9 @@ from apps.meetings.services import (
 
 from .kinds import infer_kind
 from .models import Remark, Topic, TopicLink
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 AUTO_KIND = "auto"
 
@@ -62,7 +67,7 @@ def topic_save(*, topic: Topic, remarks_follow: bool = True) -> Topic:
 def topic_create(
     *,
     meeting: Meeting,
-    presenter,
+    presenter: User,
     kind: str,
     title: str,
     url: str = "",
@@ -131,7 +136,7 @@ def _extra_links_of(topic: Topic) -> list[tuple[str, str]]:
 
 def _canonical_extra_links(extra_links: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
     """The links as they would be stored, or None when one of them is new to the board."""
-    stored = []
+    stored: list[tuple[str, str]] = []
     for label, url in extra_links:
         try:
             canonical = canonicalize(url).canonical_url
@@ -166,8 +171,9 @@ def _announce(topic: Topic) -> None:
 
 
 def _remark_meeting_id(remark: Remark) -> int:
-    if remark.topic_id:
+    if remark.topic is not None:
         return remark.topic.block.meeting_id
+    assert remark.deep_dive is not None  # a remark is on a topic or on the main topic
     return remark.deep_dive.meeting_id
 
 
@@ -185,8 +191,11 @@ def remark_save(*, remark: Remark) -> Remark:
     return remark
 
 
+# `deep_dive` is a DeepDive: apps.deepdives sits beside topics in the layers, so it is not named.
 @transaction.atomic
-def remark_create(*, author, body: str, topic: Topic | None = None, deep_dive=None) -> Remark:
+def remark_create(
+    *, author: User, body: str, topic: Topic | None = None, deep_dive: Any = None
+) -> Remark:
     return remark_save(remark=Remark(author=author, body=body, topic=topic, deep_dive=deep_dive))
 
 

@@ -23,7 +23,8 @@ def test_a_member_renames_themselves_and_search_finds_their_topics_by_the_new_na
 
     response = member_client.post(reverse("profile"), {"display_name": "  Kenta Sato  "})
 
-    assert response.status_code == 302 and response["Location"] == reverse("me")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("me")
     member.refresh_from_db()
     assert member.display_name == "Kenta Sato"
     assert "蒸留の論文" in _search(member_client, "Kenta")
@@ -46,7 +47,8 @@ def test_the_handle_cannot_be_changed_from_the_profile_page(member_client, membe
     member_client.post(reverse("profile"), {"display_name": "新しい名前", "handle": "hijack"})
 
     member.refresh_from_db()
-    assert member.handle == handle and member.display_name == "新しい名前"
+    assert member.handle == handle
+    assert member.display_name == "新しい名前"
 
 
 def test_profile_and_password_pages_need_a_login(client):
@@ -80,7 +82,8 @@ def test_a_member_changes_their_password(client):
         },
     )
 
-    assert response.status_code == 302 and response["Location"] == reverse("password_change_done")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("password_change_done")
     assert User.objects.get(handle="fr").check_password("new-benkyokai-pass-2026")
 
 

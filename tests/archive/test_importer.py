@@ -138,7 +138,8 @@ def test_an_edited_export_updates_the_matching_topics_and_says_what_changed():
     assert [c.label for c in report.changes if c.action == "created"] == ["[blog] 追加したトピック"]
     attention.refresh_from_db()
     memray.refresh_from_db()
-    assert "ALiBi" in attention.notes and attention.version == 2
+    assert "ALiBi" in attention.notes
+    assert attention.version == 2
     assert memray.title == "Memray (Bloomberg)"
     assert Topic.objects.count() == 6
 

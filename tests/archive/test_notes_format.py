@@ -324,7 +324,8 @@ def test_derived_handles_of_japanese_names_are_stable_and_distinct():
     assert first == "m-ed6d53c9"  # documented in the README; must never change
     assert first == derive_handle("山田　太郎")
     assert first != derive_handle("山田 花子")
-    assert first.startswith("m-") and len(first) == 10
+    assert first.startswith("m-")
+    assert len(first) == 10
     handle_validator(first)
 
 

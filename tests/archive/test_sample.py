@@ -51,7 +51,8 @@ def test_the_real_export_imports_with_its_presenters_topics_kinds_and_main_topic
     meeting = Meeting.objects.get()
     assert (meeting.date, meeting.title) == (dt.date(2025, 3, 28), "機械学習勉強会")
     assert meeting.guidance == (
-        "今週のTOPIC\n\n※ [論文] [blog] など何に関するTOPICなのかパッと見で分かるようにしましょう。\n"
+        "今週のTOPIC\n\n"
+        "※ [論文] [blog] など何に関するTOPICなのかパッと見で分かるようにしましょう。\n"
         "出典を埋め込みURLにしましょう。"
     )
     blocks = list(meeting.blocks.select_related("presenter").order_by("position"))
@@ -65,7 +66,8 @@ def test_the_real_export_imports_with_its_presenters_topics_kinds_and_main_topic
     memray = Topic.objects.get(title="Memray")
     assert memray.notes == (
         "- Bloombergが開発したPythonのメモリプロファイラ\n- 特徴\n"
-        "  - サンプリングせずにすべての関数呼び出しを追跡\n  - C/C++ライブラリ内もプロファイル可能\n"
+        "  - サンプリングせずにすべての関数呼び出しを追跡\n"
+        "  - C/C++ライブラリ内もプロファイル可能\n"
         "  - 高速\n  - 収集したメモリ使用データをもとに、さまざまなレポートを生成\n- usage\n"
         "  - CLI\n  - フレームグラフ\n  - live mode\n  - withブロックでコードを部分的にプロファイル"
     )

@@ -64,7 +64,8 @@ def test_the_page_shows_the_form_in_a_fixed_number_of_queries(
     with django_assert_num_queries(expected):
         response = organizer_client.get(URL)
     html = response.content.decode()
-    assert 'type="file"' in html and "multiple" in html
+    assert 'type="file"' in html
+    assert "multiple" in html
     assert "csrfmiddlewaretoken" in html
     assert html.count("/notes/import/") >= 3  # recent runs link to their reports
 

@@ -255,7 +255,8 @@ def test_display_math_block_is_kept_verbatim_and_escaped() -> None:
     divs = root.kids("div")
     assert [d.attrs for d in divs] == [{"class": "math"}]
     assert divs[0].text == "$$\nL = \\sum_{i} a_i * b_i < 3 \\\\ x & y\n$$"
-    assert "&lt; 3" in html and "&amp; y" in html
+    assert "&lt; 3" in html
+    assert "&amp; y" in html
     assert [p.text for p in root.kids("p")] == ["式:", "続き"]
 
 
@@ -267,7 +268,8 @@ def test_one_line_display_math_and_inline_double_dollars() -> None:
 
 def test_html_inside_math_is_math_text() -> None:
     root = render("$x <em>y</em>$ and $$\n<strong>z</strong>\n$$")
-    assert root.find_all("em") == [] and root.find_all("strong") == []
+    assert root.find_all("em") == []
+    assert root.find_all("strong") == []
     assert [s.text for s in root.find_all("span")] == [
         "$x <em>y</em>$",
         "$$\n<strong>z</strong>\n$$",  # opened mid-line, so inline

@@ -174,7 +174,8 @@ def test_fold_never_splits_a_character_and_keeps_lines_at_75_octets():
     folded = ical.fold(line).split("\r\n")
 
     assert all(len(part.encode()) <= 75 for part in folded)
-    assert len(folded) > 1 and all(p.startswith(" ") for p in folded[1:])
+    assert len(folded) > 1
+    assert all(p.startswith(" ") for p in folded[1:])
     assert folded[0] + "".join(p[1:] for p in folded[1:]) == line
 
 
@@ -220,7 +221,8 @@ def test_atom_summaries_are_truncated(site, group, client, token):
     feed = parse_atom(client.get(reverse("group:feed-topics"), {"token": token}).content)
 
     summary = feed.find(f"{ATOM}entry/{ATOM}summary").text
-    assert len(summary) <= 280 and summary.endswith("…")
+    assert len(summary) <= 280
+    assert summary.endswith("…")
 
 
 def test_the_newest_topics_come_first(site, group, client, token):

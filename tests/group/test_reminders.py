@@ -68,7 +68,8 @@ def test_call_for_topics_is_posted_once_with_the_deadline_and_a_link(
     assert "第100回 機械学習勉強会" in text
     assert "トピックを募集しています" in text
     deadline = due_meeting.date - dt.timedelta(days=1)
-    assert f"{deadline.month}月{deadline.day}日" in text and "12:00" in text
+    assert f"{deadline.month}月{deadline.day}日" in text
+    assert "12:00" in text
     assert "いまの投稿: 1件（1人）" in text
     assert (
         f"<https://board.example.jp/meetings/{due_meeting.date.isoformat()}/|ボードを開く>" in text
@@ -86,7 +87,8 @@ def test_two_beats_at_the_same_moment_send_one_message(
         first = check_reminders()
         second = check_reminders()  # before the first one's message went out
 
-    assert len(first) == 1 and second == []
+    assert len(first) == 1
+    assert second == []
     assert len(webhook.texts) == 1
     assert deliver(reminder_id=first[0]) == reminders.Delivery("nothing")  # a re-queued task
     assert len(webhook.texts) == 1
@@ -240,7 +242,8 @@ def test_a_refused_webhook_is_not_retried_and_organizers_see_why(
         == "SlackがこのWebhookを受け付けませんでした（HTTP 404）。Webhook URLを確認してください。"
     )
     page = organizer_client.get(reverse("group:settings")).content.decode()
-    assert "失敗" in page and "HTTP 404" in page
+    assert "失敗" in page
+    assert "HTTP 404" in page
 
 
 def test_a_hanging_webhook_is_cut_off_at_the_deadline_and_retried_later(

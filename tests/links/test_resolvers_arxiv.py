@@ -68,7 +68,8 @@ def test_paper_metadata_for_the_card(api: HTTPServer) -> None:
     }
     assert extra["pdf_url"] == "https://arxiv.org/pdf/1706.03762v7"
     assert extra["comment"] == "15 pages, 5 figures"
-    assert extra["doi"] == "" and extra["journal_ref"] == ""
+    assert extra["doi"] == ""
+    assert extra["journal_ref"] == ""
     assert extra["abstract"].endswith("dispensing with recurrence and convolutions entirely.")
     json.dumps(extra)  # stored in a JSONField
 
@@ -148,7 +149,7 @@ def test_nothing_valid_means_no_request(api: HTTPServer) -> None:
 
 def test_more_than_one_hundred_ids_is_a_programming_error(api: HTTPServer) -> None:
     ids = [f"2503.{n:05d}" for n in range(MAX_IDS + 1)]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=f"at most {MAX_IDS} arXiv ids"):
         fetch_arxiv(ids)
     assert api.log == []
 

@@ -139,7 +139,7 @@ def test_a_secondary_rate_limit_waits_a_minute(api: HTTPServer) -> None:
 
 def test_not_an_owner_repo_pair_is_refused_before_any_request(api: HTTPServer) -> None:
     for value in ("karpathy", "../../admin", "a/b/c", "owner/.."):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="not an owner/repo pair"):
             fetch_github(value)
     assert api.log == []
 

@@ -124,7 +124,8 @@ def test_relative_urls_resolve_against_the_final_url(httpserver: HTTPServer, bas
 def test_hostile_values_come_back_as_capped_plain_text(httpserver: HTTPServer, base: str) -> None:
     long_description = "長い説明。" * 400
     html = f"""<html><head>
-    <meta property="og:title" content="&lt;script&gt;alert(1)&lt;/script&gt;Real &lt;b&gt;title&lt;/b&gt;">
+    <meta property="og:title"
+      content="&lt;script&gt;alert(1)&lt;/script&gt;Real &lt;b&gt;title&lt;/b&gt;">
     <meta property="og:description" content="{long_description}">
     <meta property="og:image" content="javascript:alert(1)">
     <meta name="twitter:image" content="data:image/png;base64,AAAA">

@@ -94,7 +94,7 @@ def test_first_page_of_something_else_is_refused(httpserver: HTTPServer, base: s
     )
     with pytest.raises(FetchError):
         fetch_pdf_first_page(f"{base}/pdf/html")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="PDFとして読み込めませんでした"):
         fetch_pdf_first_page(f"{base}/pdf/zip")
 
 
@@ -102,15 +102,15 @@ def test_first_page_of_something_else_is_refused(httpserver: HTTPServer, base: s
     "data", [b"", b"hello", b"%PDF-1.4\n%%EOF", b"\x89PNG\r\n\x1a\n" + b"\0" * 100]
 )
 def test_unreadable_documents_raise_value_error(data: bytes) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="PDFとして読み込めませんでした"):
         render_first_page(data)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="PDFとして読み込めませんでした"):
         metadata_from_pdf(data)
 
 
 def test_a_page_claiming_absurd_dimensions_is_not_rendered() -> None:
     huge = make_pdf("Huge").replace(b"/MediaBox [0 0 612 792]", b"/MediaBox [0 0 900000 792]")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="PDFのページの大きさが不正です"):
         render_first_page(huge)
 
 

@@ -66,6 +66,6 @@ def test_an_unknown_pypi_project_is_not_found(api: HTTPServer) -> None:
 
 def test_not_a_project_name_is_refused_before_any_request(api: HTTPServer) -> None:
     for value in ("", "../admin", "name with spaces", "-leading"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="not a PyPI project name"):
             fetch_pypi(value)
     assert api.log == []

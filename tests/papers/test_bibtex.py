@@ -122,7 +122,8 @@ def _value(text: str, pos: int, key: str) -> tuple[str, int]:
 
 
 def inner(value: str) -> str:
-    assert value.startswith("{") and value.endswith("}")
+    assert value.startswith("{")
+    assert value.endswith("}")
     return value[1:-1]
 
 
@@ -199,7 +200,8 @@ def test_special_characters_are_escaped_the_way_bibtex_needs():
     assert r"{\textasciicircum}" in title
     assert r"\# d {\textbackslash} e" in title
     assert r"\$5 or \$10" in title  # prices, not math
-    assert r"\{" not in title and r"\}" not in title
+    assert r"\{" not in title
+    assert r"\}" not in title
     venue = inner(entry.fields["booktitle"])
     assert venue == r"Workshop on Data\_Sets \& Benchmarks \#3"
 
@@ -337,7 +339,8 @@ def test_repeated_keys_get_letters_and_case_does_not_make_a_key_unique():
     keys = citation_keys([VERIF, same, same, hinted])
     assert keys == ["peng2025verif", "peng2025verifa", "peng2025verifb", "PENG2025VERIFc"]
     many = citation_keys([same] * 29)
-    assert many[1] == "peng2025verifa" and many[26] == "peng2025verifz"
+    assert many[1] == "peng2025verifa"
+    assert many[26] == "peng2025verifz"
     assert many[27] == "peng2025verifaa"
     assert len({k.casefold() for k in many}) == 29
 

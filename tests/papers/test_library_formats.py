@@ -241,7 +241,8 @@ def test_extra_blank_lines_between_fields_and_notes_change_nothing():
     lines = MULTI_LINE.splitlines()
     # Blank lines everywhere but inside a comment, where they would be a paragraph break.
     spaced = "\n\n".join(lines[:6]) + "\n" + "\n\n\n".join([lines[6], *lines[7:]]) + "\n\n\n"
-    assert "\n\n" in spaced.split("Comment")[0] and spaced.count("\n") > 2 * len(lines)
+    assert "\n\n" in spaced.split("Comment")[0]
+    assert spaced.count("\n") > 2 * len(lines)
     parsed = tagged_notes.parse(spaced)
     assert [without_lines(e) for e in parsed.entries] == [
         without_lines(e) for e in tagged_notes.parse(MULTI_LINE).entries
@@ -478,7 +479,8 @@ def test_digest_sample_lists_ten_papers_four_with_details(week):
 
 def test_digest_paper_block_fields(week):
     llama = week.entries[0]
-    assert len(llama.authors) == 8 and llama.authors[0] == "Chengyue Wu"
+    assert len(llama.authors) == 8
+    assert llama.authors[0] == "Chengyue Wu"
     assert not llama.more_authors
     assert (llama.published, llama.updated, llama.categories) == (dt.date(2024, 1, 4), None, [])
     assert llama.urls == ["https://arxiv.org/pdf/2401.02415.pdf"]
@@ -591,7 +593,8 @@ def test_shift_jis_file_is_read_and_said_so():
     parsed = read_library_file(data, name=DIGEST_TXT)
     # (Windows' Shift_JIS turns 〜 into ～, so compare with the file's own characters.)
     assert parsed.entries == digest.parse(data.decode("cp932")).entries
-    assert len(parsed.entries) == 10 and parsed.entries[0].authors[0] == "Chengyue Wu"
+    assert len(parsed.entries) == 10
+    assert parsed.entries[0].authors[0] == "Chengyue Wu"
     assert parsed.problems[0].message == "文字コード Shift_JIS のファイルとして読みました。"
 
 

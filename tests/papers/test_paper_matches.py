@@ -185,7 +185,8 @@ def test_anonymous_visitors_are_sent_to_login():
     client = Client()
     assert "/login/" in client.get(PAGE)["Location"]
     response = client.post(reverse("papers:match-dismiss", args=[match.pk]))
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
     match.refresh_from_db()
     assert match.status == Status.SUGGESTED
 
@@ -475,7 +476,8 @@ def test_a_corrected_title_is_searched_again(organizer_client, arxiv, sent):
         "Personalized Dialogue Agents",
     )
     arxiv.answer(
-        'ti:"in prospect and retrospect reflective memory management for long term personalized dialogue agents"',
+        'ti:"in prospect and retrospect reflective memory management for long term '
+        'personalized dialogue agents"',
         "arxiv_search_memory.xml",
     )
 

@@ -179,7 +179,8 @@ def test_a_near_match_leaves_suggestions_most_alike_first(arxiv):
 
     match.refresh_from_db()
     topic.refresh_from_db()
-    assert topic.url == "" and topic.link_id is None
+    assert topic.url == ""
+    assert topic.link_id is None
     assert match.status == Status.SUGGESTED
     assert arxiv.queries == [MEMORY_PHRASE, MEMORY_TERMS]
     assert [s["arxiv_id"] for s in match.suggestions] == ["2503.08026", "2410.11122"]

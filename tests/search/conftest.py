@@ -82,7 +82,8 @@ def build_corpus() -> Corpus:
         shun,
         Topic.Kind.BLOG,
         "RAGの検索性能を90%も低下させるテキストの落とし穴",
-        "- RAGの性能悪化をもたらすバイアスを紹介\n  - 位置バイアス: 回答となる情報が文章の先頭にあるほど類似度が高い\n"
+        "- RAGの性能悪化をもたらすバイアスを紹介\n"
+        "  - 位置バイアス: 回答となる情報が文章の先頭にあるほど類似度が高い\n"
         "  - 単語バイアス: 表記揺れ(US ↔ United States)",
     )
     t2 = topic(
@@ -100,7 +101,8 @@ def build_corpus() -> Corpus:
         fr,
         Topic.Kind.BLOG,
         "FP8 trainingを支える技術 1",
-        "- スケーリングの設定\n- 量子化パラメータの推定タイミング\n- 注意: <script>alert('x')</script> は実行されない",
+        "- スケーリングの設定\n- 量子化パラメータの推定タイミング\n"
+        "- 注意: <script>alert('x')</script> は実行されない",
     )
     t4 = topic(
         "T4",
@@ -108,7 +110,8 @@ def build_corpus() -> Corpus:
         naoto,
         Topic.Kind.PAPER,
         "Scaling Laws for Neural Language Models",
-        "- スケーリング則: 損失はパラメータ数のべき乗則に従う\n- LLM の計算資源配分の話。強化学習は扱わない",
+        "- スケーリング則: 損失はパラメータ数のべき乗則に従う\n"
+        "- LLM の計算資源配分の話。強化学習は扱わない",
         url="https://arxiv.org/abs/2001.08361v1",
     )
     topic(
@@ -141,7 +144,8 @@ def build_corpus() -> Corpus:
     deep_dive = factories.deep_dive(
         meeting=new,
         presenter=naoto,
-        title="In Prospect and Retrospect: Reflective Memory Management for Long-term Personalized Dialogue Agents",
+        title="In Prospect and Retrospect: Reflective Memory Management for Long-term "
+        "Personalized Dialogue Agents",
         paper_url="https://arxiv.org/abs/2503.08026",
         body=DEEP_DIVE_BODY,
     )

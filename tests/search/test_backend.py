@@ -25,7 +25,8 @@ def _indexed_terms(column: str) -> set[str]:
             cursor.execute(f"SELECT DISTINCT unnest(tsvector_to_array({column})) FROM search_entry")  # noqa: S608
         else:
             cursor.execute(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search_fts, 'col')"
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab "
+                "USING fts5vocab(main, search_fts, 'col')"
             )
             cursor.execute("SELECT term FROM temp.search_vocab WHERE col = %s", [column])
         return {row[0] for row in cursor.fetchall()}
@@ -37,7 +38,8 @@ def test_the_database_indexes_exactly_the_apps_tokens():
     assert _indexed_terms("body_tokens") == set(tokenize(NASTY))
     fields = [field_token_list(text) for text in ("x", NASTY)]
     assert _indexed_terms("chars") == set(lookup_tokens(fields).split())
-    assert "長" in _indexed_terms("chars") and "長す" in _indexed_terms("body_tokens")
+    assert "長" in _indexed_terms("chars")
+    assert "長す" in _indexed_terms("body_tokens")
     assert {"llmと", "則gpt", "4o", "xの"} & _indexed_terms("chars") == {"llmと", "則gpt"}
 
 
@@ -69,7 +71,8 @@ def test_the_full_text_structures_exist():
             assert cursor.fetchone()[0] == "tsvector"
         else:
             cursor.execute(
-                "SELECT name FROM sqlite_master WHERE name LIKE 'search_entry_fts_%' AND type = 'trigger'"
+                "SELECT name FROM sqlite_master "
+                "WHERE name LIKE 'search_entry_fts_%' AND type = 'trigger'"
             )
             assert len(cursor.fetchall()) == 3
             cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'search_fts'")

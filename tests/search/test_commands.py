@@ -14,8 +14,8 @@ def test_search_command_prints_hits_for_people(capsys, corpus):
     t2 = corpus.objects["T2"]
     assert out.splitlines()[0] == "2件"
     assert (
-        "2025-03-28  @Ryosuke Fukazawa (qluto)  [blog] topic  Foundation Model for Personalized Recommendation"
-        in out
+        "2025-03-28  @Ryosuke Fukazawa (qluto)  [blog] topic  "
+        "Foundation Model for Personalized Recommendation" in out
     )
     assert "Netflixの【推薦】の最近。" in out
     assert f"/meetings/2025-03-28/#topic-{t2.pk}" in out
@@ -26,9 +26,12 @@ def test_search_command_json_for_scripts(capsys, corpus):
         "search", "memray", "--json", "--limit", "2", "--base-url", "https://board.example.com/"
     )
     data = json.loads(capsys.readouterr().out)
-    assert data["total"] == 4 and len(data["hits"]) == 2
+    assert data["total"] == 4
+    assert len(data["hits"]) == 2
     first = data["hits"][0]
-    assert first["title"] == "Memray" and first["kind"] == "oss" and first["in"] == "topic"
+    assert first["title"] == "Memray"
+    assert first["kind"] == "oss"
+    assert first["in"] == "topic"
     assert first["presenter"] == {"handle": "fr", "name": "Takumi Iida"}
     assert first["meeting_date"] == "2024-06-07"
     assert first["url"].startswith("https://board.example.com/meetings/2024-06-07/#topic-")
@@ -38,7 +41,8 @@ def test_search_command_snippet_is_plain_text(capsys, corpus):
     call_command("search", "実行", "--json")
     hit = json.loads(capsys.readouterr().out)["hits"][0]
     assert "<script>alert('x')</script> は【実行】されない" in hit["snippet"]
-    assert "&lt;script&gt;" in hit["snippet_html"] and "<mark>実行</mark>" in hit["snippet_html"]
+    assert "&lt;script&gt;" in hit["snippet_html"]
+    assert "<mark>実行</mark>" in hit["snippet_html"]
 
 
 @pytest.mark.parametrize("q", ["", "!!!", "' OR 1=1 --", "foo:bar"])

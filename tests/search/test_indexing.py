@@ -95,7 +95,8 @@ def test_a_deep_dive_is_indexed_section_by_section_at_the_heading_ids():
     assert [e.anchor for e in entries] == ["deep-dive", *heading_ids]
     assert all(anchor.startswith(HEADING_ID_PREFIX) for anchor in heading_ids)
     assert [e.title for e in entries[1:]] == ["1. Introduction", "2. 提案手法", "リランカーの設計"]
-    assert entries[0].title == deep_dive.title and "長期記憶" in entries[0].body
+    assert entries[0].title == deep_dive.title
+    assert "長期記憶" in entries[0].body
     assert found("Gumbel") == [heading_ids[2]]
     assert "Gumbel" not in entries[2].body  # each section holds only its own text
 

@@ -30,10 +30,14 @@ def test_filters():
         "kind:論文 kind:blog by:@FR -by:pon after:2025-01 before:2025/04/01 in:comment -in:topic"
     )
     assert q.kinds == ["paper", "blog"]
-    assert q.handles == ["fr"] and q.not_handles == ["pon"]
-    assert q.after == dt.date(2025, 1, 1) and q.before == dt.date(2025, 4, 1)
-    assert q.sources == ["remark"] and q.not_sources == ["topic"]
-    assert q.terms == [] and not q.is_empty
+    assert q.handles == ["fr"]
+    assert q.not_handles == ["pon"]
+    assert q.after == dt.date(2025, 1, 1)
+    assert q.before == dt.date(2025, 4, 1)
+    assert q.sources == ["remark"]
+    assert q.not_sources == ["topic"]
+    assert q.terms == []
+    assert not q.is_empty
 
 
 def test_a_quoted_filter_value():
@@ -79,7 +83,8 @@ def test_an_unbalanced_quote_runs_to_the_end():
 def test_long_queries_are_cut_with_a_message():
     q = parse_query("あ" * 1000)
     assert len(q.raw) == MAX_QUERY_CHARS
-    assert len(q.terms) == 1 and len(q.terms[0].phrase.tokens) == 32
+    assert len(q.terms) == 1
+    assert len(q.terms[0].phrase.tokens) == 32
     assert len(q.messages) == 2
 
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _update(topic, **changes):
-    fields = dict(kind=topic.kind, title=topic.title, url=topic.url, notes=topic.notes)
+    fields = {"kind": topic.kind, "title": topic.title, "url": topic.url, "notes": topic.notes}
     fields.update(changes)
     return topic_update(topic=topic, expected_version=topic.version, **fields)
 
@@ -107,9 +107,11 @@ def test_the_saved_card_shows_the_new_text_and_link_without_reading_the_topic_ag
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "新しいタイトル" in html and "<strong>新しい</strong>" in html
+    assert "新しいタイトル" in html
+    assert "<strong>新しい</strong>" in html
     assert "既存の発言" in html  # remarks come from the card loaded before the save
-    assert "arxiv.org/abs/1706.03762" in html and "github.com/a/b" in html
+    assert "arxiv.org/abs/1706.03762" in html
+    assert "github.com/a/b" in html
     topic_reads = [
         q for q in queries.captured_queries if q["sql"].startswith('SELECT "topics_topic"."id"')
     ]

@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from django import template
+from django import forms, template
+from django.db import models
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 register = template.Library()
 
 
 @register.filter
-def get_item(mapping, key):
+def get_item(mapping: Mapping[str, object] | None, key: str) -> object:
     """`{{ forms|get_item:"topic-3" }}`: look up a key that is built in the template."""
     return mapping.get(key) if mapping else None
 
@@ -21,13 +27,15 @@ def host(url: str) -> str:
 
 
 @register.filter
-def is_markdown(bound_field) -> bool:
+def is_markdown(bound_field: forms.BoundField) -> bool:
     """Fields whose widget asks for the Markdown editor (write / preview tabs)."""
-    return bound_field.field.widget.attrs.get("data-editor") == "markdown"
+    return bool(bound_field.field.widget.attrs.get("data-editor") == "markdown")
 
 
 @register.simple_tag
-def conflict_fields(form, current):
+def conflict_fields(
+    form: forms.BaseForm, current: models.Model
+) -> list[tuple[StrOrPromise, object]]:
     """The newer saved values of the fields this form edits, to show beside the user's own."""
     rows = []
     for field in form.visible_fields():

@@ -63,7 +63,7 @@ def repo_metadata(repo: dict[str, Any]) -> Metadata:
     full_name = api_text(repo.get("full_name"), TITLE_MAX)
     if not full_name:
         raise FetchError("unsupported_content_type", detail="GitHub answer has no full_name")
-    owner = repo.get("owner") if isinstance(repo.get("owner"), dict) else {}
+    owner = repo["owner"] if isinstance(repo.get("owner"), dict) else {}
     base = getattr(settings, "GITHUB_SOCIAL_IMAGE_URL", DEFAULT_SOCIAL_IMAGE_URL).rstrip("/")
     pushed_at = iso_date(repo.get("pushed_at"))
     return Metadata(

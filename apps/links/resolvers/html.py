@@ -271,8 +271,8 @@ def _collect(soup: BeautifulSoup) -> _Head:
         if isinstance(key, str) and isinstance(content, str):
             head.meta.setdefault(key.strip().lower(), content)
     for tag in soup.find_all("link", href=True):
-        rel = tag.get("rel") or []
-        rel = [r.lower() for r in (rel.split() if isinstance(rel, str) else rel)]
+        rel_value: str | list[str] = tag.get("rel") or []
+        rel = [r.lower() for r in (rel_value.split() if isinstance(rel_value, str) else rel_value)]
         head.links.append((rel, str(tag.get("type") or "").strip().lower(), str(tag["href"])))
     title = soup.find("title")
     if isinstance(title, Tag):

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from django.db.models import Expression
 
-    from ..query import Term
+    from apps.search.query import Term
 
 TITLE_SCORE = 8
 LINKS_SCORE = 4
@@ -51,7 +51,7 @@ SAMPLE_RATES = (SPARSE, DENSE)
 class Backend(Protocol):
     vendor: str
 
-    def lookup(self, terms: list[Term], *, excluding: list[Term] = ()) -> Q:
+    def lookup(self, terms: list[Term], *, excluding: Sequence[Term] = ()) -> Q:
         """What the index can answer for all these terms together (every one may occur), and
         that the `excluding` terms (those it `can_exclude`) do not."""
 
@@ -148,7 +148,7 @@ def score(backend: Backend, term: Term, *, absent_in: list[int] | None = None) -
 
 def entry_columns() -> list[str]:
     """search_entry's columns in model order, without the id."""
-    from ..models import SearchEntry
+    from apps.search.models import SearchEntry
 
     return [f.column for f in SearchEntry._meta.concrete_fields if not f.primary_key]
 

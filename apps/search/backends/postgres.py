@@ -24,15 +24,15 @@ Why it is fast:
   and the short display text stay in it (`STORAGE MAIN`). Scoring a match and checking a phrase
   in a title read the row itself; only the notes' vector costs a TOAST lookup;
 - partial copies of the index over the samples (`mod(id, 128) = 0`, `mod(id, 16) = 0`, see
-  apps.search.backends) let an estimate visit a fraction of the matches, and over deep-dive sections let the deep dives
-  that hold several terms be found without visiting every topic that holds one of them; GIN
-  indexes on the title and link vectors find the entries that can score high
-  (apps.search.ranking);
+  apps.search.backends) let an estimate visit a fraction of the matches, and over deep-dive
+  sections let the deep dives that hold several terms be found without visiting every topic
+  that holds one of them; GIN indexes on the title and link vectors find the entries that can
+  score high (apps.search.ranking);
 - the planner cannot know that testing a tsvector row by row means detoasting it: for the
   search's own queries it is told to use the indexes (`SET LOCAL enable_seqscan = off`), and
-  JIT and parallel workers, which take longer to start than these queries run, are off. Where the caller knows the
-  matches are dense, one query walks the date index instead of sorting every match
-  (:meth:`PostgresBackend.date_order_walk`).
+  JIT and parallel workers, which take longer to start than these queries run, are off. Where
+  the caller knows the matches are dense, one query walks the date index instead of sorting
+  every match (:meth:`PostgresBackend.date_order_walk`).
 """
 
 from __future__ import annotations
@@ -52,11 +52,10 @@ from apps.core.tokenizer import is_cjk, script_joins
 from . import FIELDS, SAMPLE_RATES, InstalledBySql, entry_columns
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
     from apps.core.tokenizer import Phrase
-
-    from ..query import Term
+    from apps.search.query import Term
 
 COLUMNS = [f"{f}_tokens" for f in FIELDS] + ["chars"]
 # Columns whose vectors keep no positions (lookup tokens, see apps.core.tokenizer).
@@ -154,7 +153,7 @@ class PostgresBackend(InstalledBySql):
     uninstall_sql = UNINSTALL
     vendor = "postgresql"
 
-    def lookup(self, terms: list[Term], *, excluding: list[Term] = ()) -> Q:
+    def lookup(self, terms: list[Term], *, excluding: Sequence[Term] = ()) -> Q:
         """One index condition for every term: the entry holds all the lexemes they need, and
         none of the excluded terms (each one lexeme: see `can_exclude`)."""
         parts = [f"({lookup(term.phrase)})" for term in terms]
@@ -188,7 +187,7 @@ class PostgresBackend(InstalledBySql):
         that hold it are collected once, through the index (a hashed set of ids), rather than
         reading the notes of every row (the planner may test that before a cheap filter); for
         one that reads few (a sample), each row is tested."""
-        from ..models import SearchEntry
+        from apps.search.models import SearchEntry
 
         if few:
             return ~self.anywhere(term)

@@ -30,11 +30,10 @@ from django.utils import timezone
 from . import FIELDS, InstalledBySql, entry_columns
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
     from apps.core.tokenizer import Phrase
-
-    from ..query import Term
+    from apps.search.query import Term
 
 COLUMNS = ("title_tokens", "links_tokens", "body_tokens", "meta_tokens", "chars")
 _cols = ", ".join(COLUMNS)
@@ -48,8 +47,10 @@ INSTALL = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5({_cols}, "
     "content='search_entry', content_rowid='id', "
     "tokenize='unicode61 remove_diacritics 0', prefix='1', detail=full)",
-    f"CREATE TRIGGER IF NOT EXISTS search_entry_fts_insert AFTER INSERT ON search_entry BEGIN {_INSERT} END",
-    f"CREATE TRIGGER IF NOT EXISTS search_entry_fts_delete AFTER DELETE ON search_entry BEGIN {_DELETE} END",
+    "CREATE TRIGGER IF NOT EXISTS search_entry_fts_insert AFTER INSERT ON search_entry "
+    f"BEGIN {_INSERT} END",
+    "CREATE TRIGGER IF NOT EXISTS search_entry_fts_delete AFTER DELETE ON search_entry "
+    f"BEGIN {_DELETE} END",
     f"CREATE TRIGGER IF NOT EXISTS search_entry_fts_update AFTER UPDATE OF {_cols} ON search_entry "
     f"BEGIN {_DELETE} {_INSERT} END",
 ]
@@ -85,7 +86,7 @@ class SqliteBackend(InstalledBySql):
         fields = "{title_tokens links_tokens body_tokens meta_tokens}"
         return _rows(f"{fields} : {fts_phrase(term.phrase)}")
 
-    def lookup(self, terms: list[Term], *, excluding: list[Term] = ()) -> Q:
+    def lookup(self, terms: list[Term], *, excluding: Sequence[Term] = ()) -> Q:
         return reduce(and_, [self.condition(term) for term in terms])
 
     def can_exclude(self, term: Term) -> bool:
@@ -155,7 +156,10 @@ class SqliteBackend(InstalledBySql):
             [row[c].isoformat() if c == "meeting_date" else row.get(c, now) for c in columns]
             for row in rows
         ]
-        sql = f"INSERT INTO search_entry ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+        sql = (
+            f"INSERT INTO search_entry ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        )
         with connection.cursor() as cursor:
             cursor.executemany(sql, values)
 

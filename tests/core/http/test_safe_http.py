@@ -799,16 +799,16 @@ def test_errors_survive_pickling_for_celery() -> None:
 
 
 def test_unknown_reason_is_a_programming_error() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown fetch error reason"):
         FetchError("oops")
 
 
 @pytest.mark.parametrize("name", ["Host", "accept-encoding", "Transfer-Encoding"])
 def test_client_owned_headers_cannot_be_overridden(name: str, no_network) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="headers owned by the client"):
         fetch("http://public.test/", max_bytes=100, headers={name: "x"}, resolver=BYPASS_DNS)
 
 
 def test_only_get_and_head(no_network) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="POST needs a body"):
         fetch("http://public.test/", max_bytes=100, method="POST", resolver=BYPASS_DNS)

@@ -16,7 +16,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fast",
             action="store_true",
-            help="PostgreSQL: GIN インデックスを作り直しながら読み込む(速いが、その間の検索は待たされる)",
+            help="PostgreSQL: GIN インデックスを作り直しながら読み込む"
+            "(速いが、その間の検索は待たされる)",
         )
 
     def handle(self, *args, batch_size: int, **options):
