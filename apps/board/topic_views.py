@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from apps.core.htmx import HtmxHttpRequest, changed, form_error, require, save_inline_edit
+from apps.core.htmx import (
+    HtmxHttpRequest,
+    MemberRequest,
+    changed,
+    form_error,
+    require,
+    save_inline_edit,
+)
 from apps.deepdives.models import DeepDive
 from apps.meetings.models import Meeting, PresenterBlock
 from apps.papers.selectors import attach_earlier_presentations
@@ -30,15 +37,9 @@ from apps.topics.templatetags.topics import remark_board_url
 from .views import render_board
 
 if TYPE_CHECKING:
-    from apps.accounts.models import User
+    pass
 
 CARD = "topics/card.html#topic-card"
-
-
-class MemberRequest(HtmxHttpRequest):
-    """A request to a view behind login_required: `user` is a member, never anonymous."""
-
-    user: User
 
 
 def _topic(topic_id: int, *, deleted: bool = False, for_card: bool = True) -> Topic:

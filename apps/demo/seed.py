@@ -412,21 +412,26 @@ DEMO_SUMMARIES = """# LoRA: Low-Rank Adaptation of Large Language Models
 学習するパラメータを大幅に減らしつつ、フルファインチューニングと同等の性能。
 """
 
-DEMO_TAGGED_NOTES = """#Pretraining
-#NLP
-#LanguageModel
-#Supervised-FineTuning (SFT)
-Issue Date: 2025-03-20
-[Paper Note] DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning, DeepSeek-AI+, arXiv'25
-Summary強化学習だけで推論能力を引き出せることを示した。
-Comment蒸留したモデルも公開されている。
-#NLP
-#RLVR
-Issue Date: 2025-03-25
-[Paper Note] Scaling Laws for Reward Model Overoptimization, Leo Gao+, arXiv'22
-Summary報酬モデルを最適化しすぎると真の報酬が下がる現象を、モデルの規模ごとに測った。
-Comment次回の候補。
-"""
+DEMO_TAGGED_NOTES = "\n".join(
+    [
+        "#Pretraining",
+        "#NLP",
+        "#LanguageModel",
+        "#Supervised-FineTuning (SFT)",
+        "Issue Date: 2025-03-20",
+        "[Paper Note] DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via "
+        "Reinforcement Learning, DeepSeek-AI+, arXiv'25",
+        "Summary強化学習だけで推論能力を引き出せることを示した。",
+        "Comment蒸留したモデルも公開されている。",
+        "#NLP",
+        "#RLVR",
+        "Issue Date: 2025-03-25",
+        "[Paper Note] Scaling Laws for Reward Model Overoptimization, Leo Gao+, arXiv'22",
+        "Summary報酬モデルを最適化しすぎると真の報酬が下がる現象を、モデルの規模ごとに測った。",
+        "Comment次回の候補。",
+        "",
+    ]
+)
 
 
 def _demo_library(members: dict[str, User]) -> None:

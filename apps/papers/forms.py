@@ -39,7 +39,9 @@ class PaperTagsForm(forms.Form):
 
 
 class LibraryUploadForm(forms.Form):
-    files = MultipleFileField(
+    # The form metaclass moves declared fields into base_fields, so this does not replace
+    # BaseForm.files (the uploads) at run time; the name is the upload input's name.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("ノート集のファイル"),
         allow_empty_file=True,  # reported by the import, beside the other files' results
         help_text=_(

@@ -25,6 +25,7 @@ from .library_formats import (
 )
 from .library_formats.entries import ERROR, INFO, WARNING
 from .models import LibraryNote, Paper
+from .tags import Tag as TagName
 from .tags import check_tag
 
 
@@ -147,8 +148,8 @@ def _fill_paper(paper: Paper, entry: LibraryEntry) -> None:
         services.paper_changed(paper)
 
 
-def _tags(entry: LibraryEntry, report: LibraryReport):
-    tags = []
+def _tags(entry: LibraryEntry, report: LibraryReport) -> list[TagName]:
+    tags: list[TagName] = []
     for raw in entry.tags:
         checked = check_tag(raw)
         if checked.tag is None:

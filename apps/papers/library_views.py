@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from apps.core.htmx import HtmxHttpRequest, require
+from apps.core.htmx import HtmxHttpRequest, MemberRequest, require
 from apps.meetings.models import Meeting
 
 from . import citations, selectors, services
@@ -78,7 +78,7 @@ def _render_detail(request, page, *, note_form=None, tags_form=None, status=200)
 
 @login_required
 @require_POST
-def note_create(request: HtmxHttpRequest, paper_id: int):
+def note_create(request: MemberRequest, paper_id: int):
     paper = get_object_or_404(Paper, pk=paper_id)
     require(can_add_library_note(request.user))
     form = LibraryNoteForm(request.POST)
@@ -97,7 +97,7 @@ def note_create(request: HtmxHttpRequest, paper_id: int):
 
 @login_required
 @require_POST
-def tags_add(request: HtmxHttpRequest, paper_id: int):
+def tags_add(request: MemberRequest, paper_id: int):
     paper = get_object_or_404(Paper, pk=paper_id)
     require(can_add_library_note(request.user))
     form = PaperTagsForm(request.POST)
@@ -111,7 +111,7 @@ def tags_add(request: HtmxHttpRequest, paper_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def library_import(request: HtmxHttpRequest):
+def library_import(request: MemberRequest):
     require(can_import_library(request.user))
     form = LibraryUploadForm(request.POST or None, request.FILES or None)
     reports = []

@@ -112,7 +112,7 @@ class PaperMatch(models.Model):
         return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
 
 
-class PaperQuerySet(models.QuerySet):
+class PaperQuerySet(models.QuerySet["Paper"]):
     def with_counts(self) -> PaperQuerySet:
         """What a library row shows: how often the group met the paper, and its notes."""
         return self.annotate(
@@ -142,7 +142,7 @@ class Paper(models.Model):
     venue = models.CharField(max_length=200, blank=True)
     published = models.DateField(null=True, blank=True)
     categories = models.JSONField(default=list, blank=True)  # arXiv codes, primary first
-    tags = models.ManyToManyField("Tag", related_name="papers", blank=True)
+    tags = models.ManyToManyField("papers.Tag", related_name="papers", blank=True)
     # Precomputed in the worker (apps.papers.related): [{"id", "score", "reasons"}], best first.
     related = models.JSONField(default=list, blank=True, editable=False)
     related_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from apps.deepdives.models import DeepDive
 from apps.links.canonical import canonicalize
 from apps.links.models import Link
+from apps.meetings.models import Meeting
 from apps.topics.models import Remark, Topic
 
 from .models import LibraryNote, Paper, PaperLink, Tag
@@ -35,6 +37,7 @@ def earlier_presentations(*, link_ids: set[int], before: dt.date) -> dict[int, l
         .select_related("block__meeting", "block__presenter")
     )
     for topic in topics:
+        assert topic.link_id is not None  # filtered on link_id above
         meeting = topic.block.meeting
         found[topic.link_id].append(
             Presentation(
@@ -48,6 +51,7 @@ def earlier_presentations(*, link_ids: set[int], before: dt.date) -> dict[int, l
         link_id__in=link_ids, meeting__date__lt=before
     ).select_related("meeting", "presenter")
     for deep_dive in deep_dives:
+        assert deep_dive.link_id is not None  # filtered on link_id above
         found[deep_dive.link_id].append(
             Presentation(
                 deep_dive.meeting.date,
@@ -61,7 +65,7 @@ def earlier_presentations(*, link_ids: set[int], before: dt.date) -> dict[int, l
     return found
 
 
-def attach_earlier_presentations(topics, *, before: dt.date) -> None:
+def attach_earlier_presentations(topics: Iterable[Topic], *, before: dt.date) -> None:
     """Give each topic its `earlier_presentations` (既出) and its library `paper` for its card,
     in one query per kind of source and one for the papers."""
     topics = list(topics)
@@ -76,8 +80,11 @@ def attach_earlier_presentations(topics, *, before: dt.date) -> None:
         else {}
     )
     for topic in topics:
-        topic.earlier_presentations = earlier.get(topic.link_id, []) if topic.link_id else []
-        topic.paper = papers.get(topic.link_id)
+        # Card-only attributes that the topic card template reads.
+        topic.earlier_presentations = (  # type: ignore[attr-defined]
+            earlier.get(topic.link_id, []) if topic.link_id else []
+        )
+        topic.paper = papers.get(topic.link_id) if topic.link_id else None  # type: ignore[attr-defined]
 
 
 def earlier_presentations_of_url(url: str, *, before: dt.date) -> list[Presentation]:
@@ -149,7 +156,7 @@ class LibraryFilters:
     sort: str = "noted"
 
 
-def library_papers(filters: LibraryFilters):
+def library_papers(filters: LibraryFilters) -> QuerySet[Paper]:
     """The library's papers, filtered and sorted; the caller pages them."""
     papers = Paper.objects.with_counts().prefetch_related("tags")
     if filters.tag:
@@ -160,10 +167,11 @@ def library_papers(filters: LibraryFilters):
         papers = papers.filter(published__year=filters.year)
     if filters.noted_by:
         papers = papers.filter(notes__author__handle=filters.noted_by)
+    # The plugin does not see with_counts()'s annotations (hence the ignores).
     if filters.presented == "yes":
-        papers = papers.filter(encounter_count__gt=0)
+        papers = papers.filter(encounter_count__gt=0)  # type: ignore[misc]
     elif filters.presented == "no":
-        papers = papers.filter(encounter_count=0)
+        papers = papers.filter(encounter_count=0)  # type: ignore[misc]
     order = LIBRARY_SORTS.get(filters.sort, LIBRARY_SORTS["noted"])
     return papers.distinct().order_by(F(order.lstrip("-")).desc(nulls_last=True), "-pk")
 
@@ -177,7 +185,7 @@ def tag_cloud(*, limit: int = 200) -> list[Tag]:
     )
 
 
-def papers_of_meeting(meeting) -> list[Paper]:
+def papers_of_meeting(meeting: Meeting) -> list[Paper]:
     """The papers a meeting's topics and main topic were about, in agenda order."""
     topics = (
         Topic.objects.live()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils.html import escape
@@ -21,11 +22,14 @@ from .identity import PaperKey, paper_key_from_title, paper_key_from_url
 from .models import LibraryNote, Paper, PaperLink, Tag
 from .tags import Tag as TagName
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
 TITLE_MAX = 500
 ABSTRACT_MAX = 20_000
 
 
-def _get_or_create_paper(key: PaperKey, **defaults) -> tuple[Paper, bool]:
+def _get_or_create_paper(key: PaperKey, **defaults: object) -> tuple[Paper, bool]:
     try:
         with transaction.atomic():
             return Paper.objects.get_or_create(key=str(key), defaults=defaults)
@@ -176,7 +180,7 @@ def library_note_save(*, note: LibraryNote, tags: Iterable[TagName] = ()) -> Lib
 def library_note_create(
     *,
     paper: Paper,
-    author,
+    author: User,
     summary: str = "",
     comment: str = "",
     tags: Iterable[TagName] = (),

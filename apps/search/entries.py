@@ -10,6 +10,7 @@ import logging
 from contextvars import ContextVar
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -148,7 +149,7 @@ def _entry(
     }
 
 
-def topic_entry(topic: Topic, *, meeting: Meeting, presenter: User) -> Row:
+def topic_entry(topic: Topic | SimpleNamespace, *, meeting: Meeting, presenter: User) -> Row:
     return _entry(
         source=SearchEntry.Source.TOPIC,
         meeting=meeting,
@@ -163,7 +164,9 @@ def topic_entry(topic: Topic, *, meeting: Meeting, presenter: User) -> Row:
     )
 
 
-def remark_entry(remark: Remark, *, meeting: Meeting, kind: str, context: str, author: User) -> Row:
+def remark_entry(
+    remark: Remark | SimpleNamespace, *, meeting: Meeting, kind: str, context: str, author: User
+) -> Row:
     return _entry(
         source=SearchEntry.Source.REMARK,
         meeting=meeting,
@@ -232,7 +235,8 @@ class _SectionParser(HTMLParser):
             self.sections[-1][2].append("\n")
 
     def handle_data(self, data: str) -> None:
-        self.sections[-1][1 if self.in_heading else 2].append(data)
+        _anchor, heading, body = self.sections[-1]
+        (heading if self.in_heading else body).append(data)
 
 
 def _clean(text: str) -> str:

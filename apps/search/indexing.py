@@ -154,6 +154,7 @@ def index_remark(remark_id: int) -> None:
             author=remark.author,
         )
     else:
+        assert remark.deep_dive is not None  # a remark is on a topic or on the main topic
         entry = remark_entry(
             remark,
             meeting=remark.deep_dive.meeting,
@@ -272,7 +273,10 @@ def _meeting_id_of(obj) -> int | None:
     if isinstance(obj, DeepDive):
         return obj.meeting_id
     if isinstance(obj, Remark):
-        return obj.topic.block.meeting_id if obj.topic_id else obj.deep_dive.meeting_id
+        if obj.topic is not None:
+            return obj.topic.block.meeting_id
+        assert obj.deep_dive is not None  # a remark is on a topic or on the main topic
+        return obj.deep_dive.meeting_id
     return None  # a member: their meetings are not known without a query
 
 

@@ -139,6 +139,7 @@ def _parse_date(value: str) -> dt.date | None:
     if not match:
         return None
     year, month, day = (int(g) if g else None for g in match.groups())
+    assert year is not None  # the pattern requires it
     try:
         return dt.date(year, month or 1, day or 1)
     except ValueError:
@@ -169,17 +170,17 @@ def _split(text: str) -> list[tuple[bool, str, bool, bool]]:
             content, i, closed = _read_quoted(text, i)
             items.append((negated, content, True, closed))
             continue
-        start = i
+        start, unclosed = i, False
         while i < n and not text[i].isspace():
             # `by:"Naoto S"`: a quoted filter value may hold spaces.
             if text[i] in _QUOTES and i > start and text[i - 1] == ":":
                 _content, i, closed = _read_quoted(text, i)
                 if not closed:
                     items.append((negated, text[start:i], False, False))
-                    start = None
+                    unclosed = True
                 break
             i += 1
-        if start is not None:
+        if not unclosed:
             items.append((negated, text[start:i], False, True))
     return items
 
@@ -261,7 +262,8 @@ def _apply_filter(query: SearchQuery, item: str, *, negated: bool) -> bool:
         if _FILTER_NAME_RE.fullmatch(lname) and value and not value.startswith("//"):
             query.messages.append(
                 _(
-                    "「%(name)s:」という条件はありません(使えるのは kind: by: after: before: in: tag:)。文字として検索しました。"
+                    "「%(name)s:」という条件はありません"
+                    "(使えるのは kind: by: after: before: in: tag:)。文字として検索しました。"
                 )
                 % {"name": name}
             )
@@ -296,7 +298,8 @@ def _apply_filter(query: SearchQuery, item: str, *, negated: bool) -> bool:
         if date is None:
             query.messages.append(
                 _(
-                    "「%(name)s:%(value)s」は日付として読めません(例: 2025-01-31)。この条件は無視しました。"
+                    "「%(name)s:%(value)s」は日付として読めません(例: 2025-01-31)。"
+                    "この条件は無視しました。"
                 )
                 % {"name": lname, "value": value}
             )

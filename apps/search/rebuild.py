@@ -110,14 +110,16 @@ def _all_entries_loaded(stats: RebuildStats, chunk: int) -> Iterator[Row]:
             presenter=people[deep_dive.presenter_id],
         )
 
-    remarks = (
+    main_topic_remarks = (
         Remark.objects.filter(deep_dive__isnull=False)
         .order_by("pk")
         .values_list(
             "pk", "deep_dive_id", "author_id", "body", "deep_dive__title", "deep_dive__meeting_id"
         )
     )
-    for pk, deep_dive_id, author_id, body, title, meeting_id in remarks.iterator(chunk_size=chunk):
+    for pk, deep_dive_id, author_id, body, title, meeting_id in main_topic_remarks.iterator(
+        chunk_size=chunk
+    ):
         stats.remarks += 1
         remark = SimpleNamespace(pk=pk, topic_id=None, deep_dive_id=deep_dive_id, body=body)
         yield remark_entry(
@@ -128,8 +130,10 @@ def _all_entries_loaded(stats: RebuildStats, chunk: int) -> Iterator[Row]:
             author=people[author_id],
         )
 
-    notes = LibraryNote.objects.select_related("paper", "author").prefetch_related("paper__tags")
-    for note in notes.order_by("pk").iterator(chunk_size=chunk):
+    library_notes = LibraryNote.objects.select_related("paper", "author").prefetch_related(
+        "paper__tags"
+    )
+    for note in library_notes.order_by("pk").iterator(chunk_size=chunk):
         stats.library_notes += 1
         yield library_note_entry(note, tags=[t.label for t in note.paper.tags.all()])
 

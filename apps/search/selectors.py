@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import add
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
@@ -57,7 +58,7 @@ def presenter_ids(handles: list[str]) -> dict[str, int]:
     return dict(User.objects.filter(handle__in=handles).values_list("handle", "pk"))
 
 
-def _papers_tagged(slugs: list[str]):
+def _papers_tagged(slugs: list[str]) -> QuerySet[Any, Any]:
     """Ids of papers with any of these tags, as a subquery: one row per entry, no join."""
     return Paper.tags.through.objects.filter(tag__slug__in=slugs).values("paper_id")
 
