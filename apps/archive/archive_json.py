@@ -1,8 +1,9 @@
 """The whole archive as JSON, and back: the group's way out, and a restore into a new database.
 
-Schema version 1 (documented in README.md, "Import and export"):
+Schema version 2 (documented in README.md, "Import and export"); version 1 is version 2
+without "papers" and is still read:
 
-    {"format": "benkyokai-archive", "schema_version": 1,
+    {"format": "benkyokai-archive", "schema_version": 2,
      "members": [{handle, display_name, email, is_organizer, is_active, date_joined}],
      "links": [{url, status, failure_reason, failure_message, attempts, fetched_at, title,
                 description, site_name, authors, published, image_url, favicon_url,
@@ -13,6 +14,10 @@ Schema version 1 (documented in README.md, "Import and export"):
                    "deep_dive": null | {presenter, title, paper_url, body, version,
                                         created_at, updated_at, "remarks": [...]}}]}
     remark: {author, body, version, created_at, updated_at}
+     "papers": [{key, title, authors, more_authors, abstract, venue, published, categories,
+                 tags: [label], links: [url], created_at, updated_at,
+                 "notes": [{author, source, source_key, noted_on, summary, comment, sections,
+                            qa, mentions, tags: [label], created_at, updated_at}]}]
 
 Members are referred to by handle, links by their canonical URL (a topic's `url` is what was
 pasted; its link is found again from it). Order is list order (agenda, topics, remarks), not
@@ -40,11 +45,16 @@ from apps.links.models import Link
 from apps.links.services import link_for_pasted_url, link_mark_failed, link_store_metadata
 from apps.meetings.models import Meeting, PresenterBlock
 from apps.meetings.services import meeting_create, presenter_block_for
+from apps.papers import services as paper_services
+from apps.papers.identity import PaperKey
+from apps.papers.models import LibraryNote, Paper
+from apps.papers.tags import normalize_tag
 from apps.topics.models import Remark, Topic
 from apps.topics.services import remark_create, topic_create
 
 FORMAT = "benkyokai-archive"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 class ArchiveError(Exception):
@@ -99,6 +109,55 @@ def archive_export() -> dict[str, Any]:
         ],
         "links": [_link(link) for link in Link.objects.order_by("canonical_url")],
         "meetings": [_meeting(meeting) for meeting in meetings],
+        "papers": _papers(),
+    }
+
+
+def _papers() -> list[dict[str, Any]]:
+    notes = LibraryNote.objects.select_related("author").prefetch_related("tags")
+    papers = Paper.objects.order_by("key").prefetch_related(
+        "tags", "links__link", Prefetch("notes", queryset=notes)
+    )
+    return [
+        {
+            "key": paper.key,
+            "title": paper.title,
+            "authors": paper.authors,
+            "more_authors": paper.more_authors,
+            "abstract": paper.abstract,
+            "venue": paper.venue,
+            "published": paper.published.isoformat() if paper.published else None,
+            "categories": paper.categories,
+            "tags": sorted(t.label for t in paper.tags.all()),
+            "links": sorted(pl.link.canonical_url for pl in paper.links.all()),
+            "created_at": _stamp(paper.created_at),
+            "updated_at": _stamp(paper.updated_at),
+            "notes": [
+                _library_note(note)
+                for note in sorted(
+                    paper.notes.all(),
+                    key=lambda n: (n.author.handle, n.source, n.source_key, n.created_at),
+                )
+            ],
+        }
+        for paper in papers
+    ]
+
+
+def _library_note(note: LibraryNote) -> dict[str, Any]:
+    return {
+        "author": note.author.handle,
+        "source": note.source,
+        "source_key": note.source_key,
+        "noted_on": note.noted_on.isoformat() if note.noted_on else None,
+        "summary": note.summary,
+        "comment": note.comment,
+        "sections": note.sections,
+        "qa": note.qa,
+        "mentions": note.mentions,
+        "tags": sorted(t.label for t in note.tags.all()),
+        "created_at": _stamp(note.created_at),
+        "updated_at": _stamp(note.updated_at),
     }
 
 
@@ -218,7 +277,7 @@ def archive_import(*, data: Any) -> dict[str, int]:
     if root.data.get("format") != FORMAT:
         raise ArchiveError(_("勉強会ボードのアーカイブ（JSON）ではありません。"))
     version = root.data.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
         raise ArchiveError(
             _(
                 "スキーマ %(found)s のアーカイブは読めません"
@@ -238,6 +297,9 @@ def archive_import(*, data: Any) -> dict[str, int]:
         restore.link(item)
     for item in root.items("meetings"):
         restore.meeting(item)
+    if version >= 2:
+        for item in root.items("papers"):
+            restore.paper(item)
     return restore.counts
 
 
@@ -245,7 +307,17 @@ class _Restore:
     def __init__(self) -> None:
         self.members: dict[str, User] = {}
         self.counts = dict.fromkeys(
-            ("members", "links", "meetings", "topics", "remarks", "deep_dives"), 0
+            (
+                "members",
+                "links",
+                "meetings",
+                "topics",
+                "remarks",
+                "deep_dives",
+                "papers",
+                "library_notes",
+            ),
+            0,
         )
 
     def member(self, item: _Reader) -> None:
@@ -348,6 +420,46 @@ class _Restore:
             self.counts["deep_dives"] += 1
             self._remarks(entry, deep_dive=deep_dive)
 
+    def paper(self, item: _Reader) -> None:
+        key = PaperKey.parse(item.get("key", str))
+        if key is None:
+            raise ArchiveError(_("%(path)s.key は論文のキーではありません。") % {"path": item.path})
+        paper = paper_services.paper_for_key(key, title=item.get("title", str))
+        for url in item.get("links", list):
+            link = link_for_pasted_url(str(url))
+            if link is not None:
+                paper_services.paper_attach_link(paper=paper, link=link)
+        published = item.get("published", str, optional=True)
+        paper.title = item.get("title", str)
+        paper.authors = item.get("authors", list)
+        paper.more_authors = item.get("more_authors", bool)
+        paper.abstract = item.get("abstract", str)
+        paper.venue = item.get("venue", str)
+        paper.published = _date_at(item, "published") if published else None
+        paper.categories = item.get("categories", list)
+        paper.save()
+        paper_services.paper_add_tags(paper=paper, names=_tag_names(item))
+        _restore_history(Paper, paper.pk, **_history(item))
+        self.counts["papers"] += 1
+        for entry in item.items("notes"):
+            note = LibraryNote(
+                paper=paper,
+                author=self._member_at(entry, "author"),
+                source=entry.get("source", str),
+                source_key=entry.get("source_key", str),
+                noted_on=_date_at(entry, "noted_on") if entry.data.get("noted_on") else None,
+                summary=entry.get("summary", str),
+                comment=entry.get("comment", str),
+                sections=entry.get("sections", list),
+                qa=entry.get("qa", list),
+                mentions=entry.get("mentions", list),
+            )
+            note = _create(
+                entry, paper_services.library_note_save, note=note, tags=_tag_names(entry)
+            )
+            _restore_history(LibraryNote, note.pk, **_history(entry))
+            self.counts["library_notes"] += 1
+
     def _remarks(self, item: _Reader, **target) -> None:
         for entry in item.items("remarks"):
             remark = _create(
@@ -368,6 +480,28 @@ class _Restore:
                 % {"path": item.path, "key": key, "handle": handle}
             )
         return self.members[handle]
+
+
+def _date_at(item: _Reader, key: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(item.get(key, str))
+    except ValueError:
+        raise ArchiveError(
+            _("%(path)s.%(key)s は日付ではありません。") % {"path": item.path, "key": key}
+        ) from None
+
+
+def _tag_names(item: _Reader) -> list:
+    names = []
+    for label in item.get("tags", list):
+        tag = normalize_tag(str(label))
+        if tag is None:
+            raise ArchiveError(
+                _("%(path)s.tags: 「%(label)s」はタグにできません。")
+                % {"path": item.path, "label": str(label)[:40]}
+            )
+        names.append(tag)
+    return names
 
 
 def _history(item: _Reader) -> dict[str, Any]:

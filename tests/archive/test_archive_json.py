@@ -15,6 +15,10 @@ from apps.links.metadata import Metadata
 from apps.links.models import Link
 from apps.links.services import link_mark_failed, link_store_metadata
 from apps.meetings.models import Meeting, PresenterBlock
+from apps.papers.importer import import_library
+from apps.papers.models import LibraryNote, Paper, Tag
+from apps.papers.services import paper_add_tags
+from apps.papers.tags import normalize_tag
 from apps.topics.models import Remark, Topic
 from apps.topics.services import remark_update, topic_delete, topic_save
 from tests import factories
@@ -24,7 +28,18 @@ pytestmark = pytest.mark.django_db
 
 
 def empty_the_database() -> None:
-    for model in (Remark, DeepDive, Topic, PresenterBlock, Meeting, User, Link):
+    for model in (
+        LibraryNote,
+        Paper,
+        Tag,
+        Remark,
+        DeepDive,
+        Topic,
+        PresenterBlock,
+        Meeting,
+        User,
+        Link,
+    ):
         model.objects.all().delete()
 
 
@@ -59,6 +74,18 @@ def archive():
     factories.MemberFactory(handle="sato", display_name="Kenta Sato", is_organizer=True)
     factories.MemberFactory(handle="gone", display_name="Left Group", is_active=False)
     factories.meeting(date=Meeting.objects.order_by("date").last().date.replace(day=28))
+    # The library: a member's collection, and a tag on a presented paper.
+    import_library(LIBRARY_NOTES.encode(), name="notes.txt", author=User.objects.get(handle="fr"))
+    paper_add_tags(paper=Paper.objects.get(key="arxiv:1706.03762"), names=[normalize_tag("NLP")])
+
+
+LIBRARY_NOTES = """#RLVR
+#Supervised-FineTuning (SFT)
+Issue Date: 2025-03-25
+[Paper Note] Scaling Laws for Reward Model Overoptimization, Leo Gao+, arXiv'22
+Summary報酬モデルを**最適化**しすぎる。
+Comment次回の候補。
+"""
 
 
 def test_export_import_export_is_lossless(archive):
@@ -75,7 +102,14 @@ def test_export_import_export_is_lossless(archive):
         "topics": 8,
         "remarks": 8,
         "deep_dives": 2,
+        "papers": len(exported["papers"]),
+        "library_notes": 1,
     }
+    keys = {paper["key"] for paper in exported["papers"]}
+    assert {"arxiv:1706.03762", "title:scalinglawsforrewardmodeloveroptimization"} <= keys
+    note = LibraryNote.objects.get()
+    assert "<strong>最適化</strong>" in note.body_html
+    assert {t.label for t in note.paper.tags.all()} == {"RLVR", "Supervised-FineTuning (SFT)"}
     # Rendered HTML is derived data: rendered again on the way in.
     assert "<ul>" in Topic.objects.get(title="Attention Is All You Need", url="").notes_html
     assert Topic.objects.get(title="vLLM").deleted_at is not None
@@ -160,3 +194,15 @@ def test_commands_write_and_restore_a_file(archive, tmp_path):
     (tmp_path / "broken.json").write_text("{", encoding="utf-8")
     with pytest.raises(CommandError, match=r"broken\.json"):
         call_command("import_archive", str(tmp_path / "broken.json"))
+
+
+def test_an_archive_of_schema_1_without_papers_is_still_restored(archive):
+    exported = archive_export()
+    empty_the_database()
+    older = {k: v for k, v in exported.items() if k != "papers"} | {"schema_version": 1}
+    counts = archive_import(data=json.loads(json.dumps(older)))
+    assert counts["meetings"] == 3
+    assert counts["library_notes"] == 0
+    # Papers named by the restored links come back with them; the notes were not in it.
+    assert Paper.objects.filter(key="arxiv:1706.03762").exists()
+    assert not LibraryNote.objects.exists()
