@@ -61,15 +61,18 @@ TAGS = ["Pocket", "NLP", "LanguageModel", "ReinforcementLearning", "Dataset", "E
 CATEGORIES = ["Machine Learning", "Artificial Intelligence", "Computation and Language",
               "Computer Vision and Pattern Recognition", "Robotics", "Information Retrieval",
               "Sound", "Systems and Control"]  # fmt: skip
-JA_SUBJECTS = ["大規模言語モデル", "検証可能な報酬", "合成データ", "視覚エンコーダー", "推論トレース",
-               "ルールベースの検証", "低ランク近似", "チェックリスト評価", "疎なMoE", "KVキャッシュ",
-               "プロンプトキャッシング", "ドメインランダマイゼーション", "デルタ学習"]  # fmt: skip
-JA_PREDICATES = ["の課題を探求し、新しい手法を提案", "を用いて性能を大幅に向上", "の効率を改善",
-                 "が一貫しないことを示した", "を組み合わせた枠組みを導入", "で最先端の性能を達成",
-                 "の限界を指摘", "の重要性を示唆"]  # fmt: skip
-JA_COMMENTS = ["元ポストの著者によるスレッドが非常にわかりやすい。", "興味深い。", "あとで追記する",
+JA_SUBJECTS = ["大規模言語モデル", "検証可能な報酬", "合成データ", "視覚エンコーダー",
+               "推論トレース", "ルールベースの検証", "低ランク近似", "チェックリスト評価",
+               "疎なMoE", "KVキャッシュ", "プロンプトキャッシング",
+               "ドメインランダマイゼーション", "デルタ学習"]  # fmt: skip
+JA_PREDICATES = ["の課題を探求し、新しい手法を提案", "を用いて性能を大幅に向上",
+                 "の効率を改善", "が一貫しないことを示した", "を組み合わせた枠組みを導入",
+                 "で最先端の性能を達成", "の限界を指摘", "の重要性を示唆"]  # fmt: skip
+JA_COMMENTS = ["元ポストの著者によるスレッドが非常にわかりやすい。", "興味深い。",
+               "あとで追記する",
                "同程度のサイズのモデルとの比較ではかなりのgainを得ているように見える。",
-               "Datasetの比率などについても記述されている。", "実装が公開されているので試したい。"]  # fmt: skip
+               "Datasetの比率などについても記述されている。",
+               "実装が公開されているので試したい。"]  # fmt: skip
 SECTION_HEADINGS = [
     "既存研究では何ができなかったのか", "どのようなアプローチでそれを解決しようとしたか",
     "結果、何が達成できたのか", "Limitationや問題点は何か", "技術的な詳細について",
@@ -363,8 +366,10 @@ def main() -> None:
     sizes = {name: len(text.encode()) for name, text in files.items()}
     for prefix in ("paper-notes", "paper-summaries", "weekly-digest"):
         mine = [size for name, size in sizes.items() if name.startswith(prefix)]
+        largest = max(mine, default=0)
         print(
-            f"{prefix:16s} {len(mine):3d} files  {sum(mine) / MIB:6.1f} MiB  largest {max(mine, default=0) / MIB:.2f} MiB"
+            f"{prefix:16s} {len(mine):3d} files  {sum(mine) / MIB:6.1f} MiB"
+            f"  largest {largest / MIB:.2f} MiB"
         )
     print(f"generated in {elapsed:.1f} s")
     if args.out:

@@ -9,7 +9,9 @@ from .notes_format import MAX_BYTES
 
 
 class NotesUploadForm(forms.Form):
-    files = MultipleFileField(
+    # Shadows BaseForm.files (the uploaded-files dict) only in the type checker's eyes: the form
+    # metaclass moves declared fields into base_fields, so the instance attribute stays intact.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("ノートのファイル"),
         # Empty files are reported by the import itself, next to the other files' results.
         allow_empty_file=True,

@@ -69,7 +69,7 @@ class MultipleFileField(forms.FileField):
 
     widget = MultipleFileInput
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         if not isinstance(data, list | tuple):
             data = [data] if data else []
         if not data and self.required:

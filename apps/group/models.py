@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 import zoneinfo
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -16,6 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.meetings.models import DEFAULT_GUIDANCE
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SINGLETON_ID = 1
 
@@ -73,7 +77,7 @@ def default_time_zone() -> str:
     return settings.TIME_ZONE
 
 
-def _minutes_field(label: str, *, default: int) -> models.PositiveSmallIntegerField:
+def _minutes_field(label: StrOrPromise, *, default: int) -> models.PositiveSmallIntegerField:
     # A topic's time budget: at least a minute, at most as long as a meeting may be.
     return models.PositiveSmallIntegerField(
         label, default=default, validators=[MinValueValidator(1), MaxValueValidator(600)]

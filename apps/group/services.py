@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypedDict, Unpack
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.db import transaction
 
 from .models import SINGLETON_ID, FeedToken, GroupSettings, new_feed_token
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 
 class GroupSettingsChanges(TypedDict, total=False):
@@ -61,7 +64,9 @@ def group_settings_update(**changes: Unpack[GroupSettingsChanges]) -> GroupSetti
     for field, value in changes.items():
         if value is None:
             continue
-        if field in _STRIPPED:
+        # Every stripped field is a str (GroupSettingsChanges); the isinstance check says so to
+        # the type checker, which sees the values of items() as object.
+        if field in _STRIPPED and isinstance(value, str):
             value = value.strip()
         setattr(row, field, value)
     row.full_clean()
@@ -69,13 +74,13 @@ def group_settings_update(**changes: Unpack[GroupSettingsChanges]) -> GroupSetti
     return row
 
 
-def feed_token_for(*, user) -> FeedToken:
+def feed_token_for(*, user: User) -> FeedToken:
     token, _created = FeedToken.objects.get_or_create(user=user)
     return token
 
 
 @transaction.atomic
-def feed_token_reset(*, user) -> FeedToken:
+def feed_token_reset(*, user: User) -> FeedToken:
     """A new secret: calendars subscribed with the old URL stop getting updates."""
     token = feed_token_for(user=user)
     token.token = new_feed_token()

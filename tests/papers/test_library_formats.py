@@ -203,6 +203,8 @@ def test_notes_line_before_any_note_is_reported(notes):
 
 # --- tagged paper notes: layouts and related papers ------------------------------------------
 
+# In these samples a backslash at the end of a line continues the same line of the file: the
+# members' lines are longer than the source code's.
 MULTI_LINE = """\
 #Pocket
 #Supervised-FineTuning (SFT)
@@ -213,15 +215,21 @@ Comment元ポスト:https://x.com/scaling01/status/1959604841577357430?s=46&t=Y6
 ・1466
 #NLP
 Issue Date: 2025-08-22
-[Paper Note] Are Checklists Really Useful for Automatic Evaluation of Generative Tasks?, Momoka Furuhashi+, EMNLP'25
+[Paper Note] Are Checklists Really Useful for Automatic Evaluation of Generative Tasks?, \
+Momoka Furuhashi+, EMNLP'25
 Summary生成タスクの自動評価における課題。
 Comment元ポスト:https://x.com/tohoku_nlp_mmk/status/1958717497454002557?s=46&t=Y6UuIHB0Lv0IpmFAjlc2-Q
 """
 
 ONE_LINE = """\
-#Pocket #Supervised-FineTuning (SFT) Issue Date: 2025-08-25 [Paper Note] Motif 2.6B Technical Report, Junghwan Lim+, arXiv'25 SummaryMotif-2.6Bは、26億パラメータを持つ基盤LLM。 Comment元ポスト:https://x.com/scaling01/status/1959604841577357430?s=46&t=Y6UuIHB0Lv0IpmFAjlc2-QHF:https://huggingface.co/Motif-Technologies/Motif-2.6B・アーキテクチャ
+#Pocket #Supervised-FineTuning (SFT) Issue Date: 2025-08-25 [Paper Note] Motif 2.6B Technical \
+Report, Junghwan Lim+, arXiv'25 SummaryMotif-2.6Bは、26億パラメータを持つ基盤LLM。 \
+Comment元ポスト:https://x.com/scaling01/status/1959604841577357430?s=46&t=Y6UuIHB0Lv0IpmFAjlc2-QHF:\
+https://huggingface.co/Motif-Technologies/Motif-2.6B・アーキテクチャ
 ・1466 #NLP
-Issue Date: 2025-08-22 [Paper Note] Are Checklists Really Useful for Automatic Evaluation of Generative Tasks?, Momoka Furuhashi+, EMNLP'25 Summary生成タスクの自動評価における課題。 Comment元ポスト:https://x.com/tohoku_nlp_mmk/status/1958717497454002557?s=46&t=Y6UuIHB0Lv0IpmFAjlc2-Q
+Issue Date: 2025-08-22 [Paper Note] Are Checklists Really Useful for Automatic Evaluation of \
+Generative Tasks?, Momoka Furuhashi+, EMNLP'25 Summary生成タスクの自動評価における課題。 \
+Comment元ポスト:https://x.com/tohoku_nlp_mmk/status/1958717497454002557?s=46&t=Y6UuIHB0Lv0IpmFAjlc2-Q
 """
 
 
@@ -256,8 +264,10 @@ Issue Date: 2025-08-08
 [Paper Note] Learning to Reason for Factuality, Xilun Chen+, arXiv'25
 Summary事実性の報酬設計。
 Comment先行研究:
-> Issue Date: 2025-03-01 [Paper Note] Reasoning Models Hallucinate More, Jane Roe+, arXiv'25 Summary推論モデルの幻覚。
-手法は次の続編 Issue Date: 2024-11-02 [Paper Note] FactScore Revisited, Sewon Min+, EMNLP'24 Summary長文の事実性評価。
+> Issue Date: 2025-03-01 [Paper Note] Reasoning Models Hallucinate More, Jane Roe+, arXiv'25 \
+Summary推論モデルの幻覚。
+手法は次の続編 Issue Date: 2024-11-02 [Paper Note] FactScore Revisited, Sewon Min+, EMNLP'24 \
+Summary長文の事実性評価。
 関連: [Paper Note] Long-form Factuality in LLMs, Jerry Wei+, NeurIPS'24
 """
     parsed = tagged_notes.parse(text)
@@ -317,7 +327,10 @@ Issue Date: 2025-08-08
 
 
 def test_bad_issue_dates_are_warnings_and_the_note_is_kept():
-    text = "Issue Date: 2025-02-30 [Paper Note] A, X+, arXiv'25\nIssue Date: [Paper Note] B, Y+, arXiv'25\n"
+    text = (
+        "Issue Date: 2025-02-30 [Paper Note] A, X+, arXiv'25\n"
+        "Issue Date: [Paper Note] B, Y+, arXiv'25\n"
+    )
     parsed = tagged_notes.parse(text)
     assert [(e.title, e.noted_on) for e in parsed.entries] == [("A", None), ("B", None)]
     assert [(line, level) for line, level in [(p.line, p.level) for p in parsed.problems]] == [
@@ -510,9 +523,9 @@ def test_digest_paper_block_fields(week):
     )
     docllm = by_title(week, "DocLLM")
     assert (docllm.published, docllm.authors, docllm.urls) == (dt.date(2023, 12, 31), [], [])
-    assert (
-        docllm.key
-        == "title:docllm a layout aware generative language model for multimodal document understanding"
+    assert docllm.key == (
+        "title:docllm a layout aware generative language model"
+        " for multimodal document understanding"
     )
 
 
@@ -628,6 +641,14 @@ def test_latin1_style_mojibake_without_replacement_characters():
 # --- robustness ------------------------------------------------------------------------------
 
 
+def _parse_or_refusal(text: str) -> LibraryParse | LibraryFormatError:
+    # Returned rather than asserted inside `except`: a refusal is checked like any other result.
+    try:
+        return parse_library(text)
+    except LibraryFormatError as refused:
+        return refused
+
+
 def test_shuffled_fragments_of_the_samples_never_raise_anything_else():
     rng = random.Random(7)
     pool = [
@@ -639,10 +660,10 @@ def test_shuffled_fragments_of_the_samples_never_raise_anything_else():
             cut = rng.randrange(len(lines))
             lines[cut] = lines[cut][: rng.randrange(len(lines[cut]) + 1)]
         text = "\n".join(lines)
-        try:
-            parsed = parse_library(text)
-        except LibraryFormatError as refused:
-            assert refused.message
+        parsed = _parse_or_refusal(text)
+        if isinstance(parsed, LibraryFormatError):
+            # A refusal is an allowed outcome, as long as it tells the member why.
+            assert parsed.message
             continue
         assert isinstance(parsed, LibraryParse)
         assert all(e.title for e in parsed.entries)

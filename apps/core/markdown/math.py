@@ -30,7 +30,11 @@ def _math_html(tag: str, tex: str) -> str:
 class InlineMathProcessor(InlineProcessor):
     """`$…$` / one-line `$$…$$` inside text → stashed `<span class="math">`, delimiters kept."""
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str | None, int | None, int | None]:
+    # InlineProcessor changes the signature of Pattern.handleMatch (an extra `data` argument and
+    # a tuple result); python-markdown calls each kind with its own, as its stubs acknowledge.
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[str | None, int | None, int | None]:
         tex = m.group(0)
         if "\x02" in tex or "\x03" in tex:
             # Spans another stashed construct (e.g. a code span): leave it to Markdown.

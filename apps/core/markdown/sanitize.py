@@ -17,7 +17,20 @@ from bleach import html5lib_shim
 from bleach.linkifier import LinkifyFilter
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, MutableMapping
+
+    # bleach runs its own vendored copy of html5lib and re-exports the pieces it uses from
+    # html5lib_shim; its type stubs describe them through the stand-alone html5lib stubs instead
+    # (that package is not installed), so the type checker takes the same classes from there.
+    from html5lib.filters.base import Filter
+    from html5lib.treewalkers.base import NonRecursiveTreeWalker
+
+    _TokenFilter = Filter[dict[str, Any]]
+    # The class getTreeWalker("etree") returns is built at runtime on this base.
+    _EtreeWalker = NonRecursiveTreeWalker
+else:
+    _TokenFilter = html5lib_shim.Filter
+    _EtreeWalker = html5lib_shim.getTreeWalker("etree")
 
 # --------------------------------------------------------------------------------------------
 # The allowlist. One place; every rule here is a decision about what users may publish.
@@ -57,7 +70,10 @@ _ALIGN_VALUES = frozenset({"left", "center", "right"})
 
 
 def _allow_attribute(tag: str, name: str, value: str) -> bool:
-    """Attribute allowlist. URL values are additionally checked against ALLOWED_PROTOCOLS by bleach."""
+    """Attribute allowlist.
+
+    URL values are additionally checked against ALLOWED_PROTOCOLS by bleach.
+    """
     if tag == "a":
         # rel is overwritten by _LinkRelFilter anyway; allowing it keeps that filter simple.
         return name in {"href", "title", "rel"}
@@ -102,13 +118,18 @@ _SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 
 
 def _href_is_safe(href: str) -> bool:
-    """Second, independent scheme check (bleach already checked once): http(s)/mailto or relative."""
+    """Second, independent scheme check (bleach already checked once).
+
+    Safe means http(s), mailto or relative.
+    """
     normalized = _CONTROL_AND_SPACE_RE.sub("", html.unescape(href))
     match = _SCHEME_RE.match(normalized)
     return match is None or match.group(1).lower() in ALLOWED_PROTOCOLS
 
 
-def _linkify_callback(attrs: dict[Any, str], new: bool = False) -> dict[Any, str] | None:
+def _linkify_callback(
+    attrs: MutableMapping[tuple[str | None, str], str], new: bool = False
+) -> MutableMapping[tuple[str | None, str], str] | None:
     """Drop a link (keeping its text) when it has no usable href."""
     href = attrs.get((None, "href"))
     if not href or not _href_is_safe(href):
@@ -128,7 +149,7 @@ class _Linkify(LinkifyFilter):
         return fragment, prefix, suffix
 
 
-class _LinkRelFilter(html5lib_shim.Filter):
+class _LinkRelFilter(_TokenFilter):
     """Force rel on every <a>, including ones linkify skips (inside pre/code)."""
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
@@ -136,9 +157,6 @@ class _LinkRelFilter(html5lib_shim.Filter):
             if token["type"] in {"StartTag", "EmptyTag"} and token["name"] == "a":
                 token["data"] = {**(token.get("data") or {}), (None, "rel"): LINK_REL}
             yield token
-
-
-_EtreeWalker = html5lib_shim.getTreeWalker("etree")
 
 
 class _LinearTreeWalker(_EtreeWalker):
@@ -209,7 +227,9 @@ def new_cleaner() -> bleach.Cleaner:
         filters=[
             partial(
                 _Linkify,
-                callbacks=[_linkify_callback],
+                # The stubs' callback type must return the attributes, but bleach documents
+                # returning None as "drop this link", which is what this callback is for.
+                callbacks=[_linkify_callback],  # type: ignore[list-item]
                 skip_tags={"pre", "code"},
                 parse_email=False,
                 url_re=_BARE_URL_RE,
@@ -217,5 +237,7 @@ def new_cleaner() -> bleach.Cleaner:
             _LinkRelFilter,
         ],
     )
-    cleaner.walker = _LinearTreeWalker
+    # bleach stores the walker class and calls it on each parsed tree; the stubs annotate the
+    # attribute as a walker instance.
+    cleaner.walker = _LinearTreeWalker  # type: ignore[assignment]
     return cleaner

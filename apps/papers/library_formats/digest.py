@@ -216,7 +216,13 @@ def _read_blocks(
             "URL",
             "カテゴリ",
         )
-        if is_field and not previous_field and field_match.group(1) in _BLOCK_ANCHORS:
+        # `is_field` already implies a match; the explicit test tells the type checker so.
+        if (
+            is_field
+            and field_match is not None
+            and not previous_field
+            and field_match.group(1) in _BLOCK_ANCHORS
+        ):
             if last_text >= first and (not anchors or last_text > anchors[-1]):
                 anchors.append(last_text)
             else:
@@ -275,10 +281,12 @@ def _block(lines: list[str], begin: int, end: int, log: ProblemLog) -> LibraryEn
     entry.urls = list(dict.fromkeys(entry.urls))
     entry.categories = list(dict.fromkeys(entry.categories))
     entry.abstract = "\n".join(abstract).strip()
-    for (question, answer), line in zip(qa, qa_lines, strict=True):
+    for (question, answer), qa_line in zip(qa, qa_lines, strict=True):
         question_text, answer_text = "\n".join(question).strip(), "\n".join(answer).strip()
         if not answer_text:
-            log.warning(line, _("答え（A:）のない質問です: %(text)s"), text=shorten(question_text))
+            log.warning(
+                qa_line, _("答え（A:）のない質問です: %(text)s"), text=shorten(question_text)
+            )
         entry.qa.append(QuestionAnswer(question_text, answer_text))
     entry.key = entry_key(entry.title, entry.urls)
     return entry

@@ -7,9 +7,14 @@ rest are counted into one closing line.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 
 from .entries import ERROR, INFO, WARNING, Problem
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 LIMIT = 200
 
@@ -20,7 +25,7 @@ class ProblemLog:
         self.problems: list[Problem] = []
         self.dropped = 0
 
-    def add(self, line: int | None, message: str, level: str, **params: object) -> None:
+    def add(self, line: int | None, message: StrOrPromise, level: str, **params: object) -> None:
         """`message` is a lazy translation; it is translated and filled in only when kept,
         because translating costs more than parsing a line."""
         if len(self.problems) < self.limit:
@@ -29,13 +34,13 @@ class ProblemLog:
         else:
             self.dropped += 1
 
-    def error(self, line: int | None, message: str, **params: object) -> None:
+    def error(self, line: int | None, message: StrOrPromise, **params: object) -> None:
         self.add(line, message, ERROR, **params)
 
-    def warning(self, line: int | None, message: str, **params: object) -> None:
+    def warning(self, line: int | None, message: StrOrPromise, **params: object) -> None:
         self.add(line, message, WARNING, **params)
 
-    def info(self, line: int | None, message: str, **params: object) -> None:
+    def info(self, line: int | None, message: StrOrPromise, **params: object) -> None:
         self.add(line, message, INFO, **params)
 
     def result(self) -> list[Problem]:

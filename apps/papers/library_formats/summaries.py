@@ -201,7 +201,8 @@ class _Reader:
             self.log.warning(
                 entry.line,
                 _(
-                    "「%(title)s」に [View Paper](…) のリンクがありません。あとでタイトルで論文を探します。"
+                    "「%(title)s」に [View Paper](…) のリンクがありません。"
+                    "あとでタイトルで論文を探します。"
                 ),
                 title=shorten(entry.title),
             )

@@ -10,9 +10,11 @@ One note, multi-line layout:
     Comment元ポスト:https://x.com/…pj page:https://…
     ・1466
 
-The same note in the one-line layout (the copy lost the line breaks between fields):
+The same note in the one-line layout (the copy lost the line breaks between fields; shown
+wrapped here, it is one line in the file):
 
-    Issue Date: 2025-08-22 [Paper Note] Are …?, Momoka Furuhashi+, EMNLP'25 Summary生成… Comment元ポスト:… #Pocket #NLP
+    Issue Date: 2025-08-22 [Paper Note] Are …?, Momoka Furuhashi+, EMNLP'25
+    Summary生成… Comment元ポスト:… #Pocket #NLP
 
 Facts read from the members' files:
 - A note's `#Tag` lines come *before* its `Issue Date:` line. The tags agree with the note
@@ -21,7 +23,8 @@ Facts read from the members' files:
   file has tags above it and the last note has none below it. So `#Pocket #NLP` at the end of a
   one-line note belong to the next note, and tags followed by anything but a note are text.
 - In the one-line layout a note may begin in the middle of a line, after the previous note's
-  last words and its own tags: `あとで追記する #Pocket #NLP … Issue Date: 2025-08-02 [Paper Note] …`.
+  last words and its own tags:
+  `あとで追記する #Pocket #NLP … Issue Date: 2025-08-02 [Paper Note] …`.
   A mid-line `Issue Date:` *without* tags before it is a note quoted inside a comment, as is a
   `[Paper Note] …` with no `Issue Date:` and any line quoted with `>`: related papers, not notes.
 - The heading is `Title, First Author+, Venue`: `+` means "and others"; titles may hold commas.

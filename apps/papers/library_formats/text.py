@@ -16,7 +16,11 @@ MAX_TITLE = 300
 
 # UTF-8 Japanese read as Latin-1/cp1252 and saved again: lead bytes E3–E9 become ã…é, the
 # continuation bytes become C1 controls, Latin-1 symbols or the cp1252 punctuation block.
-_CONTINUATION = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+_CONTINUATION = (
+    "\u0080-\u00bf"
+    "\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+)
 _LATIN1_MOJIBAKE = re.compile(f"(?:[\u00c2-\u00ef][{_CONTINUATION}]{{1,2}}){{2,}}")
 # UTF-8 read as Shift_JIS: の, を, ン… come out as 縺/繧/繝 followed by half-width kana.
 _SJIS_MOJIBAKE = re.compile("[\u7e3a\u7e67\u7e5d][\uff61-\uff9f]")
@@ -75,7 +79,10 @@ def parse_date(value: str) -> dt.date | None:
 
 
 def title_key(title: str) -> str:
-    """The same title however it is spaced, cased or punctuated: `GPT-4V(ision)` = `gpt 4v ision`."""
+    """The same title however it is spaced, cased or punctuated.
+
+    `GPT-4V(ision)` = `gpt 4v ision`.
+    """
     folded = unicodedata.normalize("NFKC", title).casefold()
     return _NOT_WORD.sub(" ", folded).strip()
 

@@ -22,7 +22,8 @@ _X_TOKEN = re.compile(r"([?&]t=[A-Za-z0-9_-]{22})[A-Za-z0-9_-]")
 # Link labels the notes write right before a URL ("HF:https://…"): glued to the end of the
 # previous URL, such a label and its colon are not part of that URL.
 _LABELS = ("HF", "Code", "GitHub", "Github", "Repo", "Dataset", "Demo", "Blog", "Paper",
-           "Project", "Leaderboard", "Slides", "Slide", "Video", "Model", "arXiv", "OpenReview")  # fmt: skip
+           "Project", "Leaderboard", "Slides", "Slide", "Video", "Model", "arXiv",
+           "OpenReview")  # fmt: skip
 _TRAILING = ".,;:!?'"
 
 
