@@ -114,7 +114,7 @@ def measure_paper_page() -> None:
             client.get(url)
         rows.append((label, _median_ms(lambda url=url: client.get(url)), len(queries)))
     base = rows[0][1]
-    print("paper page (median of %d, same run):" % ROUNDS)
+    print(f"paper page (median of {ROUNDS}, same run):")
     for label, ms, n in rows:
         print(f"  {label:28} {ms:7.1f} ms  {ms / base:5.1f}x trivial  {n:3d} queries")
     print(f"  queries flat from 1 to 30 encounters: {'yes' if rows[1][2] == rows[2][2] else 'NO'}")

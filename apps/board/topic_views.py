@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from apps.accounts.requests import MemberRequest
 from apps.core.htmx import (
     HtmxHttpRequest,
-    MemberRequest,
     changed,
     form_error,
     require,

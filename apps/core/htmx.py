@@ -9,7 +9,7 @@ versioned object (topic, remark, main topic).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -21,9 +21,6 @@ from django_htmx.middleware import HtmxDetails
 
 from .forms import VersionedForm, save_versioned
 
-if TYPE_CHECKING:
-    from apps.accounts.models import User
-
 T = TypeVar("T")
 
 
@@ -31,12 +28,6 @@ class HtmxHttpRequest(HttpRequest):
     """A request that went through django-htmx's middleware (`request.htmx` is always there)."""
 
     htmx: HtmxDetails
-
-
-class MemberRequest(HtmxHttpRequest):
-    """A request to a view behind login_required: `user` is a member, never anonymous."""
-
-    user: User
 
 
 def require(allowed: bool) -> None:

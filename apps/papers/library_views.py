@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from apps.core.htmx import HtmxHttpRequest, MemberRequest, require
+from apps.accounts.requests import MemberRequest
+from apps.core.htmx import HtmxHttpRequest, require
 from apps.meetings.models import Meeting
 
 from . import citations, selectors, services
