@@ -17,6 +17,7 @@ from apps.links.services import enqueue_fetch_on_commit, link_for_pasted_url
 from . import services
 from .identity import paper_key_from_title, paper_key_from_url
 from .library_formats import (
+    DIGEST,
     FORMAT_LABELS,
     LibraryEntry,
     LibraryFormatError,
@@ -176,9 +177,11 @@ def _import_entry(entry: LibraryEntry, *, report: LibraryReport, author, source:
         "qa": [{"question": qa.question, "answer": qa.answer} for qa in entry.qa],
         "mentions": [{"title": r.title, "note_number": r.note_number} for r in entry.related],
     }
-    note = LibraryNote.objects.filter(author=author, source=source, source_key=entry.key).first()
+    # A digest is one week's: the same paper in next week's digest is another note.
+    key = f"{entry.noted_on}:{entry.key}" if source == DIGEST and entry.noted_on else entry.key
+    note = LibraryNote.objects.filter(author=author, source=source, source_key=key[:200]).first()
     if note is None:
-        note = LibraryNote(paper=paper, author=author, source=source, source_key=entry.key)
+        note = LibraryNote(paper=paper, author=author, source=source, source_key=key[:200])
         report.notes_created += 1
     else:
         stored = {name: getattr(note, name) for name in fields}

@@ -19,7 +19,7 @@ from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from functools import partial
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 
 from apps.accounts.models import User
@@ -214,27 +214,66 @@ def index_member(user_id: int) -> None:
     )
     for meeting_id in sorted(meeting_ids):
         index_meeting(meeting_id)
-    for note_id in LibraryNote.objects.filter(author_id=user_id).values_list("pk", flat=True):
-        index_library_note(note_id)
+    index_library_notes(LibraryNote.objects.filter(author_id=user_id).values_list("pk", flat=True))
+
+
+def index_library_notes(note_ids: Iterable[int]) -> None:
+    """Library notes, in bulk: one entry each with the paper's title, card and tags."""
+    ids = sorted(set(note_ids))
+    for start in range(0, len(ids), _LIBRARY_BATCH):
+        chunk = ids[start : start + _LIBRARY_BATCH]
+        notes = (
+            LibraryNote.objects.filter(pk__in=chunk)
+            .select_related("paper", "author")
+            .prefetch_related("paper__tags")
+        )
+        SearchEntry.objects.filter(library_note_id__in=chunk).delete()
+        _save([library_note_entry(n, tags=[t.label for t in n.paper.tags.all()]) for n in notes])
 
 
 def index_library_note(note_id: int) -> None:
-    """A library note: one entry with the paper's title, authors, abstract and tags."""
-    note = (
-        LibraryNote.objects.select_related("paper", "author")
-        .prefetch_related("paper__tags")
-        .filter(pk=note_id)
-        .first()
-    )
-    SearchEntry.objects.filter(library_note_id=note_id).delete()
-    if note is not None:
-        _save([library_note_entry(note, tags=[t.label for t in note.paper.tags.all()])])
+    index_library_notes([note_id])
 
 
 def index_paper(paper_id: int) -> None:
     """A paper's title, card or tags changed: every note on it says so too."""
-    for note_id in LibraryNote.objects.filter(paper_id=paper_id).values_list("pk", flat=True):
-        index_library_note(note_id)
+    index_library_notes(LibraryNote.objects.filter(paper_id=paper_id).values_list("pk", flat=True))
+
+
+_LIBRARY_BATCH = 500
+
+
+def _library_pending() -> tuple[set[int], set[int]]:
+    """Notes and papers waiting for the commit, per database connection (one per thread)."""
+    pending = getattr(connection, "_search_library_pending", None)
+    if pending is None:
+        pending = connection._search_library_pending = (set(), set())  # type: ignore[attr-defined]
+    return pending
+
+
+def _schedule_library(*, note_id: int | None = None, paper_id: int | None = None) -> None:
+    """An import writes thousands of notes: they are indexed together, in a few statements,
+    when the transaction commits. Every write registers the same flush; the first one to run
+    takes everything pending, the rest find nothing. Ids left by a rolled-back transaction are
+    indexed at the next commit, which is harmless: indexing by id is idempotent."""
+    notes, papers = _library_pending()
+    if note_id is not None:
+        notes.add(note_id)
+    if paper_id is not None:
+        papers.add(paper_id)
+    transaction.on_commit(_flush_library, robust=True)
+
+
+def _flush_library() -> None:
+    notes, papers = _library_pending()
+    if not (notes or papers):
+        return
+    ids = set(notes)
+    if papers:
+        ids.update(LibraryNote.objects.filter(paper_id__in=papers).values_list("pk", flat=True))
+    notes.clear()
+    papers.clear()
+    index_library_notes(ids)
 
 
 def index_link(url: str) -> None:
@@ -315,6 +354,12 @@ def _on_commit(obj, *, indexer: Callable[[int], None] | None = None) -> None:
     deferred = _deferred_meetings.get()
     if deferred is not None and (meeting_id := _meeting_id_of(obj)) is not None:
         deferred.add(meeting_id)
+        return
+    if isinstance(obj, LibraryNote):
+        _schedule_library(note_id=obj.pk)
+        return
+    if isinstance(obj, Paper):
+        _schedule_library(paper_id=obj.pk)
         return
     indexer = indexer or next((f for model, f in _INDEXERS.items() if isinstance(obj, model)), None)
     if indexer is None:
