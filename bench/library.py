@@ -120,6 +120,26 @@ def measure_paper_page() -> None:
     print(f"  queries flat from 1 to 30 encounters: {'yes' if rows[1][2] == rows[2][2] else 'NO'}")
 
 
+def measure_related() -> None:
+    from apps.papers.neighbours import library_docs, related_refresh
+    from apps.papers.related_eval import precision_at_k, random_baseline, title_only_baseline
+
+    started = time.perf_counter()
+    docs = library_docs()
+    loaded = time.perf_counter() - started
+    started = time.perf_counter()
+    updated = related_refresh()
+    total = time.perf_counter() - started
+    print(f"related papers: {updated} papers")
+    print(f"  reading the library's text: {loaded:6.2f} s")
+    print(f"  precomputation, scoring and storing every paper's five: {total:6.2f} s")
+    scored = precision_at_k(docs, k=5)
+    title = title_only_baseline(docs, k=5)
+    chance = random_baseline(docs, k=5)
+    print("  precision@5 against held-out shared tags (tags hidden from the scorer):")
+    print(f"    scorer {scored:.3f}   title-only {title:.3f}   random {chance:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -134,6 +154,7 @@ def main() -> None:
         settings.DEBUG = False
         print(f"library bench on {vendor}: {args.papers} papers, {args.notes} notes")
         measure_import(files)
+        measure_related()
         measure_paper_page()
 
 

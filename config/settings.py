@@ -211,6 +211,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.papers.tasks.sweep_paper_searches",
         "schedule": env.float("LINK_SWEEP_INTERVAL", default=60.0),
     },
+    "refresh-related-papers": {
+        "task": "apps.papers.tasks.refresh_related_papers",
+        "schedule": 3600.0,
+    },
     "refresh-stale-links": {"task": "apps.links.tasks.refresh_stale_links", "schedule": 6 * 3600.0},
     "check-reminders": {"task": "apps.group.tasks.check_reminders", "schedule": 15 * 60.0},
 }

@@ -28,7 +28,7 @@ from apps.core.htmx import (
 )
 from apps.deepdives.models import DeepDive
 from apps.meetings.models import Meeting, PresenterBlock
-from apps.papers.selectors import attach_earlier_presentations
+from apps.papers.selectors import attach_earlier_presentations, related_past_topics
 from apps.topics import permissions, services
 from apps.topics.forms import RemarkForm, TopicForm
 from apps.topics.models import Remark, Topic, TopicLink
@@ -109,7 +109,12 @@ def topic_edit(request: HtmxHttpRequest, topic_id: int):
     require(permissions.can_edit_topic(request.user, topic))
     template = "topics/card.html#topic-edit-form" if request.htmx else "topics/topic_form_page.html"
     if request.method == "GET":
-        return render(request, template, {"form": TopicForm(instance=topic), "topic": topic})
+        context = {
+            "form": TopicForm(instance=topic),
+            "topic": topic,
+            "related_past_topics": related_past_topics(getattr(topic, "paper", None)),
+        }
+        return render(request, template, context)
     form = TopicForm(request.POST, instance=Topic(pk=topic.pk, block=topic.block))
     return save_inline_edit(
         request,

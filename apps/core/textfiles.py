@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import re
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 
@@ -85,3 +86,17 @@ def decode_text_file(
     if len(_CONTROL_RE.findall(text)) > max(2, len(text) // 200):
         raise TextFileError(_("テキストファイルではありません（制御文字が多すぎます）。"))
     return text, label
+
+
+def files_in(paths: list[Path], *, suffixes: set[str]) -> list[Path]:
+    """The files named, and those of each folder named (in name order) with one of `suffixes`;
+    raises FileNotFoundError for a path that is neither."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.suffix.lower() in suffixes)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise FileNotFoundError(f"{path}: no such file or folder")
+    return files

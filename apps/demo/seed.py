@@ -21,6 +21,7 @@ from apps.meetings.models import Meeting
 from apps.meetings.services import meeting_create, next_meeting_dates
 from apps.papers.importer import import_library
 from apps.papers.models import PaperMatch
+from apps.papers.neighbours import related_refresh
 from apps.papers.paper_matches import paper_match_claim, paper_match_suggest, paper_matches_queue
 from apps.topics.models import Topic
 from apps.topics.services import remark_create, topic_create
@@ -437,3 +438,4 @@ DEMO_TAGGED_NOTES = "\n".join(
 def _demo_library(members: dict[str, User]) -> None:
     import_library(DEMO_SUMMARIES.encode(), name="summaries.md", author=members["ken"])
     import_library(DEMO_TAGGED_NOTES.encode(), name="notes.txt", author=members["yui"])
+    related_refresh()  # 関連する論文 at once, not after the worker's first quiet period

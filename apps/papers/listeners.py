@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.db import transaction
+
 from apps.core import changes
 
 from .models import PaperLink
 from .services import paper_fill_from_link, paper_for_link
+from .tasks import schedule_related_refresh
+
+logger = logging.getLogger(__name__)
 
 
 def link_created(change: changes.Change) -> None:
@@ -22,6 +29,20 @@ def link_metadata_changed(change: changes.Change) -> None:
     paper_fill_from_link(paper=attached.paper, link=change.obj)
 
 
+def library_changed(change: changes.Change) -> None:
+    """Notes, tags and cards feed the related papers: refresh them once things settle."""
+    transaction.on_commit(_schedule_related, robust=True)
+
+
+def _schedule_related() -> None:
+    try:
+        schedule_related_refresh()
+    except Exception:  # the broker is down: beat's hourly refresh catches up
+        logger.warning("could not queue the related-papers refresh", exc_info=True)
+
+
 def register() -> None:
     changes.listen(changes.LINK_CREATED, link_created)
     changes.listen(changes.LINK_METADATA, link_metadata_changed)
+    changes.listen(changes.LIBRARY_NOTE, library_changed)
+    changes.listen(changes.PAPER, library_changed)

@@ -117,7 +117,12 @@ class PaperQuerySet(models.QuerySet["Paper"]):
         """What a library row shows: how often the group met the paper, and its notes."""
         return self.annotate(
             note_count=models.Count("notes", distinct=True),
-            encounter_count=models.Count("links__link__topics", distinct=True)
+            # Deleted topics are no encounter; extra links count on the paper page only.
+            encounter_count=models.Count(
+                "links__link__topics",
+                filter=models.Q(links__link__topics__deleted_at__isnull=True),
+                distinct=True,
+            )
             + models.Count("links__link__deep_dives", distinct=True),
             last_noted=models.Max("notes__noted_on"),
         )

@@ -200,3 +200,36 @@ def papers_of_meeting(meeting: Meeting) -> list[Paper]:
     ids += [pk for pk in main if pk not in ids]
     found = Paper.objects.in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
+
+
+@dataclass(frozen=True)
+class RelatedPastTopic:
+    paper: Paper
+    topic: Topic | None  # the newest topic that presented it, if the group has
+    reasons: list[str]
+
+
+def related_past_topics(paper: Paper | None, *, limit: int = 5) -> list[RelatedPastTopic]:
+    """While a presenter edits a topic: the precomputed related papers, each with the newest
+    topic that presented it (関連する過去のトピック). Two queries, nothing scored here."""
+    if paper is None or not paper.related:
+        return []
+    ranked = [(entry["id"], entry.get("reasons", [])) for entry in paper.related[:limit]]
+    papers = Paper.objects.in_bulk([pk for pk, _ in ranked])
+    links = PaperLink.objects.filter(paper_id__in=papers).values_list("link_id", "paper_id")
+    paper_of_link = dict(links)
+    newest: dict[int, Topic] = {}
+    topics = (
+        Topic.objects.live()
+        .filter(link_id__in=paper_of_link)
+        .select_related("block__meeting", "block__presenter")
+        .order_by("-block__meeting__date", "-pk")
+    )
+    for topic in topics:
+        assert topic.link_id is not None  # filtered on link_id above
+        newest.setdefault(paper_of_link[topic.link_id], topic)
+    return [
+        RelatedPastTopic(papers[pk], newest.get(pk), reasons)
+        for pk, reasons in ranked
+        if pk in papers
+    ]

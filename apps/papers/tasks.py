@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.links.tasks import MAX_RETRIES, STUCK_AFTER, backoff
 
-from . import title_search
+from . import neighbours, title_search
 from .models import PaperMatch
 
 PAPER_SEARCH_FLAG = "papers:paper-search-scheduled"
@@ -62,3 +62,24 @@ def sweep_paper_searches() -> None:
     )
     if waiting.exists():
         schedule_paper_searches()
+
+
+RELATED_FLAG = "papers:related-refresh-scheduled"
+RELATED_QUIET_SECONDS = 30.0  # one refresh for a burst of edits or a whole import
+
+
+def schedule_related_refresh() -> None:
+    """Queue one refresh of the related papers unless one is queued already."""
+    if cache.add(RELATED_FLAG, True, timeout=600):
+        try:
+            refresh_related_papers.apply_async(countdown=RELATED_QUIET_SECONDS)
+        except Exception:
+            cache.delete(RELATED_FLAG)  # the broker is down: beat's hourly run catches up
+            raise
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def refresh_related_papers() -> int:
+    """関連する論文 for every paper, from the group's own archive (apps.papers.related)."""
+    cache.delete(RELATED_FLAG)
+    return neighbours.related_refresh()

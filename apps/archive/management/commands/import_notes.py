@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from apps.archive.importer import import_notes
 from apps.archive.notes_format import MAX_BYTES
 from apps.archive.report import as_text
+from apps.core.textfiles import files_in
 
 SUFFIXES = {".txt", ".md", ".markdown"}
 
@@ -28,14 +29,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, paths: list[Path], dry_run: bool, as_json: bool, **options):
-        files = []
-        for path in paths:
-            if path.is_dir():
-                files += sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES)
-            elif path.is_file():
-                files.append(path)
-            else:
-                raise CommandError(f"{path}: no such file or folder")
+        try:
+            files = files_in(paths, suffixes=SUFFIXES)
+        except FileNotFoundError as exc:
+            raise CommandError(str(exc)) from None
         reports = []
         for path in files:
             with path.open("rb") as handle:

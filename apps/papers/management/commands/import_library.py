@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.accounts.models import User
+from apps.core.textfiles import files_in
 from apps.papers.importer import LibraryReport, import_library
 from apps.papers.library_formats import MAX_BYTES
 
@@ -50,14 +51,10 @@ class Command(BaseCommand):
         author = User.objects.filter(handle=handle.lower()).first()
         if author is None:
             raise CommandError(f"no member with the handle {handle!r}")
-        files = []
-        for path in paths:
-            if path.is_dir():
-                files += sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES)
-            elif path.is_file():
-                files.append(path)
-            else:
-                raise CommandError(f"{path}: no such file or folder")
+        try:
+            files = files_in(paths, suffixes=SUFFIXES)
+        except FileNotFoundError as exc:
+            raise CommandError(str(exc)) from None
         reports = []
         for path in files:
             with path.open("rb") as stream:
