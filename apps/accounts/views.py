@@ -6,13 +6,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from apps.core.htmx import HtmxHttpRequest  # noqa: F401
+
 from .forms import ProfileForm
+from .requests import MemberRequest
 from .services import member_rename
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request):
+def profile(request: MemberRequest):
     """A member changes their display name (the admin and organizers handle the rest)."""
     form = ProfileForm(request.POST or None, initial={"display_name": request.user.display_name})
     if request.method == "POST" and form.is_valid():

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.core.htmx import HtmxHttpRequest
 from apps.search.query import KINDS
 from apps.search.urlkeys import url_key
 from apps.topics.models import Topic
@@ -14,16 +15,16 @@ from apps.topics.models import Topic
 from . import browse
 
 
-def archive_index(request):
+def archive_index(request: HtmxHttpRequest):
     return render(request, "archive/browse/index.html", {"years": browse.archive_years()})
 
 
-def archive_year(request, year: int):
+def archive_year(request: HtmxHttpRequest, year: int):
     months = browse.meetings_of_year(year)
     return render(request, "archive/browse/year.html", {"year": year, "months": months})
 
 
-def archive_month(request, year: int, month: int):
+def archive_month(request: HtmxHttpRequest, year: int, month: int):
     if not browse.valid_month(year, month):
         raise Http404(_("そのような月はありません。"))
     meetings = browse.meetings_of_month(year, month)
@@ -32,13 +33,13 @@ def archive_month(request, year: int, month: int):
     )
 
 
-def member(request, handle: str):
+def member(request: HtmxHttpRequest, handle: str):
     person = get_object_or_404(User, handle=handle.lower())
     archive = browse.member_archive(person, page=request.GET.get("page"))
     return render(request, "archive/browse/member.html", {"archive": archive})
 
 
-def kind(request, kind: str):
+def kind(request: HtmxHttpRequest, kind: str):
     value = KINDS.get(kind.lower())
     if value is None:
         raise Http404(_("そのような種類はありません。"))
@@ -49,7 +50,7 @@ def kind(request, kind: str):
     )
 
 
-def link(request):
+def link(request: HtmxHttpRequest):
     url = request.GET.get("url", "")[:2000]
     key = url_key(url)
     entries = browse.entries_for_link(key) if key else []
@@ -64,13 +65,13 @@ def link(request):
     return render(request, "archive/browse/link.html", context)
 
 
-def categories(request):
+def categories(request: HtmxHttpRequest):
     return render(
         request, "archive/browse/categories.html", {"categories": browse.arxiv_categories()}
     )
 
 
-def category(request, code: str):
+def category(request: HtmxHttpRequest, code: str):
     archive = browse.category_archive(code, page=request.GET.get("page"))
     if archive is None:
         spelling = browse.category_spelling(code)

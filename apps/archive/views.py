@@ -7,7 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from apps.accounts.requests import MemberRequest
 from apps.board.selectors import meeting_board
+from apps.core.htmx import HtmxHttpRequest
 from apps.papers.models import PaperMatch
 
 from . import selectors
@@ -20,7 +22,7 @@ from .services import import_run_create
 
 
 @login_required
-def notes_import(request):
+def notes_import(request: MemberRequest):
     if not can_import_notes(request.user):
         raise PermissionDenied
     posted = request.method == "POST"
@@ -46,7 +48,7 @@ def notes_import(request):
 
 @login_required
 @require_safe
-def import_report(request, run_id: int):
+def import_report(request: HtmxHttpRequest, run_id: int):
     if not can_import_notes(request.user):
         raise PermissionDenied
     run = selectors.import_run(run_id=run_id)
@@ -57,7 +59,7 @@ def import_report(request, run_id: int):
 
 
 @require_safe
-def meeting_export(request, date):
+def meeting_export(request: HtmxHttpRequest, date):
     """The meeting as Markdown: shown as text, or downloaded with ?download=1."""
     meeting = meeting_board(date=date)
     if meeting is None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
+from apps.core.htmx import HtmxHttpRequest
 from apps.deepdives.models import DeepDive
 from apps.deepdives.selectors import rotation_queue
 from apps.deepdives.services import deep_dive_assign
@@ -52,7 +53,7 @@ class LengthForm(forms.Form):
     length_minutes = forms.IntegerField(min_value=10, max_value=600)
 
 
-def _organizer_meeting(request, date) -> Meeting:
+def _organizer_meeting(request: HtmxHttpRequest, date) -> Meeting:
     if not can_manage_meetings(request.user):
         raise PermissionDenied
     return get_object_or_404(Meeting, date=date)
@@ -83,7 +84,7 @@ def _builder_context(meeting: Meeting, **extra) -> dict:
     }
 
 
-def _order_changed(request, meeting: Meeting, message: str):
+def _order_changed(request: HtmxHttpRequest, meeting: Meeting, message: str):
     """A reorder answers with the new order only: the page moves its rows, nothing re-renders."""
     if not request.htmx:
         return _respond(request, meeting, message=message)
@@ -93,7 +94,9 @@ def _order_changed(request, meeting: Meeting, message: str):
     return response
 
 
-def _respond(request, meeting: Meeting, *, message: str = "", error: str = "", **extra):
+def _respond(
+    request: HtmxHttpRequest, meeting: Meeting, *, message: str = "", error: str = "", **extra
+):
     if request.htmx:
         context = _builder_context(meeting, notice=message, error=error, **extra)
         return render(request, BUILDER, context, status=422 if error else 200)
@@ -106,12 +109,12 @@ def _respond(request, meeting: Meeting, *, message: str = "", error: str = "", *
 
 @login_required
 @require_GET
-def agenda_page(request, date):
+def agenda_page(request: HtmxHttpRequest, date):
     meeting = _organizer_meeting(request, date)
     return render(request, "meetings/agenda.html", _builder_context(meeting))
 
 
-def _step_or_index(request, ids: list[int], item: int) -> int:
+def _step_or_index(request: HtmxHttpRequest, ids: list[int], item: int) -> int:
     """A drag sends the new index; the ↑/↓ buttons send a step."""
     if "to_index" in request.POST:
         try:
@@ -124,7 +127,7 @@ def _step_or_index(request, ids: list[int], item: int) -> int:
 
 @login_required
 @require_POST
-def agenda_move_block(request, date):
+def agenda_move_block(request: HtmxHttpRequest, date):
     meeting = _organizer_meeting(request, date)
     try:
         block_id = int(request.POST.get("block", ""))
@@ -157,7 +160,7 @@ def _meeting_topic(meeting: Meeting, raw_id: str) -> Topic:
 
 @login_required
 @require_POST
-def agenda_move_topic(request, date):
+def agenda_move_topic(request: HtmxHttpRequest, date):
     meeting = _organizer_meeting(request, date)
     try:
         topic = _meeting_topic(meeting, request.POST.get("topic", ""))
@@ -175,7 +178,7 @@ def agenda_move_topic(request, date):
 
 @login_required
 @require_POST
-def agenda_topic_budget(request, date, topic_id: int):
+def agenda_topic_budget(request: HtmxHttpRequest, date, topic_id: int):
     meeting = _organizer_meeting(request, date)
     form = BudgetForm(request.POST)
     try:
@@ -198,7 +201,7 @@ def agenda_topic_budget(request, date, topic_id: int):
 
 @login_required
 @require_POST
-def agenda_topic_to_next(request, date, topic_id: int):
+def agenda_topic_to_next(request: HtmxHttpRequest, date, topic_id: int):
     meeting = _organizer_meeting(request, date)
     try:
         topic = _meeting_topic(meeting, str(topic_id))
@@ -218,7 +221,7 @@ def agenda_topic_to_next(request, date, topic_id: int):
 
 @login_required
 @require_POST
-def agenda_main_topic(request, date):
+def agenda_main_topic(request: HtmxHttpRequest, date):
     meeting = _organizer_meeting(request, date)
     form = MainTopicForm(request.POST)
     if not form.is_valid():
@@ -241,7 +244,7 @@ def agenda_main_topic(request, date):
 
 @login_required
 @require_POST
-def agenda_status(request, date):
+def agenda_status(request: HtmxHttpRequest, date):
     meeting = _organizer_meeting(request, date)
     status = request.POST.get("status", "")
     if status not in Meeting.Status.values:
@@ -259,7 +262,7 @@ def agenda_status(request, date):
 
 @login_required
 @require_POST
-def agenda_length(request, date):
+def agenda_length(request: HtmxHttpRequest, date):
     meeting = _organizer_meeting(request, date)
     form = LengthForm(request.POST)
     if not form.is_valid():

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core.htmx import HtmxHttpRequest
 from apps.deepdives.models import DeepDive
 from apps.meetings import services
 from apps.meetings.models import Meeting
@@ -17,15 +18,18 @@ from . import agenda
 MAIN = "main"  # the main topic's place in the running order: after every topic
 
 
-def _steps(meeting: Meeting) -> list:
+Step = int | str  # a topic's id, or MAIN
+
+
+def _steps(meeting: Meeting) -> list[Step]:
     """Topic ids in presenting order, then MAIN when the meeting has a main topic."""
-    steps: list = [topic.pk for topic in agenda.running_order(meeting)]
+    steps: list[Step] = [topic.pk for topic in agenda.running_order(meeting)]
     if DeepDive.objects.filter(meeting=meeting).exists():
         steps.append(MAIN)
     return steps
 
 
-def _position(meeting: Meeting) -> object | None:
+def _position(meeting: Meeting) -> Step | None:
     if meeting.current_started_at is None:
         return None
     return meeting.current_topic_id or MAIN
@@ -55,7 +59,7 @@ def present_context(meeting: Meeting) -> dict:
 
 
 @require_GET
-def meeting_present(request, date):
+def meeting_present(request: HtmxHttpRequest, date):
     meeting = get_object_or_404(Meeting, date=date)
     template = "meetings/present.html#stage" if request.htmx else "meetings/present.html"
     return render(request, template, present_context(meeting))
@@ -63,7 +67,7 @@ def meeting_present(request, date):
 
 @login_required
 @require_POST
-def meeting_step(request, date):
+def meeting_step(request: HtmxHttpRequest, date):
     """next / prev / stop, or jump to a topic: the organizer runs the meeting."""
     if not can_manage_meetings(request.user):
         raise PermissionDenied
@@ -85,7 +89,9 @@ def meeting_step(request, date):
             meeting = services.meeting_set_current_topic(meeting=meeting, topic_id=None)
         else:
             meeting = services.meeting_set_current_topic(
-                meeting=meeting, topic_id=None if target == MAIN else target, main=target == MAIN
+                meeting=meeting,
+                topic_id=None if isinstance(target, str) else target,
+                main=target == MAIN,
             )
     if request.htmx:
         return render(request, "meetings/present.html#stage", present_context(meeting))

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.accounts.requests import MemberRequest
+from apps.core.htmx import HtmxHttpRequest
 from apps.meetings.selectors import today
 
 from . import reminders, selectors, services
@@ -19,7 +21,7 @@ from .permissions import can_manage_group, can_subscribe_feeds
 
 
 @login_required
-def group_settings_page(request):
+def group_settings_page(request: HtmxHttpRequest):
     if not can_manage_group(request.user):
         raise PermissionDenied
     group = selectors.group_settings()
@@ -41,7 +43,7 @@ def group_settings_page(request):
 
 
 @login_required
-def feeds_page(request):
+def feeds_page(request: MemberRequest):
     if not can_subscribe_feeds(request.user):
         raise PermissionDenied
     token = services.feed_token_for(user=request.user).token
@@ -59,7 +61,7 @@ def feeds_page(request):
 
 @login_required
 @require_POST
-def feeds_reset(request):
+def feeds_reset(request: MemberRequest):
     if not can_subscribe_feeds(request.user):
         raise PermissionDenied
     services.feed_token_reset(user=request.user)
@@ -69,7 +71,7 @@ def feeds_reset(request):
 
 @login_required
 @require_POST
-def reminder_resend(request, reminder_id: int):
+def reminder_resend(request: HtmxHttpRequest, reminder_id: int):
     if not can_manage_group(request.user):
         raise PermissionDenied
     get_object_or_404(Reminder, pk=reminder_id)
@@ -82,7 +84,7 @@ def reminder_resend(request, reminder_id: int):
 
 @login_required
 @require_GET
-def me(request):
+def me(request: MemberRequest):
     """My upcoming and past topics, my main topics, and what I have been assigned."""
     return render(
         request, "accounts/me.html", {"page": my_page(member=request.user, today=today())}

@@ -8,13 +8,15 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core.htmx import HtmxHttpRequest
+
 from . import services
 from .models import Link
 
 SLOT = re.compile(r"^(topic-\d+|deep-dive)$")
 
 
-def _slot(request) -> str:
+def _slot(request: HtmxHttpRequest) -> str:
     slot = request.GET.get("slot", "")
     if not SLOT.match(slot):
         raise Http404
@@ -22,7 +24,7 @@ def _slot(request) -> str:
 
 
 @require_GET
-def link_card(request, link_id: int):
+def link_card(request: HtmxHttpRequest, link_id: int):
     """The card region a waiting topic polls until its link is fetched."""
     link = get_object_or_404(Link, pk=link_id)
     return render(request, "links/card.html#link-card", {"link": link, "slot": _slot(request)})
@@ -30,7 +32,7 @@ def link_card(request, link_id: int):
 
 @login_required
 @require_POST
-def link_retry(request, link_id: int):
+def link_retry(request: HtmxHttpRequest, link_id: int):
     link = get_object_or_404(Link, pk=link_id)
     if link.status == Link.Status.FAILED:
         services.link_mark_pending(link=link)
@@ -39,7 +41,7 @@ def link_retry(request, link_id: int):
 
 
 @require_GET
-def link_thumbnail(request, link_id: int):
+def link_thumbnail(request: HtmxHttpRequest, link_id: int):
     link = get_object_or_404(Link, pk=link_id)
     if not link.thumbnail:
         raise Http404

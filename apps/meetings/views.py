@@ -8,13 +8,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from apps.core.htmx import HtmxHttpRequest
+
 from . import selectors, services
 from .forms import MeetingForm
 from .models import Meeting
 from .permissions import can_manage_meetings
 
 
-def meeting_list(request):
+def meeting_list(request: HtmxHttpRequest):
     upcoming, past_by_year = selectors.meetings_by_year(on=selectors.today())
     return render(
         request, "meetings/list.html", {"upcoming": upcoming, "past_by_year": past_by_year}
@@ -33,7 +35,7 @@ def _save_form(form: MeetingForm, save) -> Meeting | None:
 
 
 @login_required
-def meeting_create(request):
+def meeting_create(request: HtmxHttpRequest):
     if not can_manage_meetings(request.user):
         raise PermissionDenied
     form = MeetingForm(request.POST or None)
@@ -46,7 +48,7 @@ def meeting_create(request):
 
 
 @login_required
-def meeting_edit(request, date):
+def meeting_edit(request: HtmxHttpRequest, date):
     if not can_manage_meetings(request.user):
         raise PermissionDenied
     meeting = get_object_or_404(Meeting, date=date)

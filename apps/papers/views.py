@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
+from apps.core.htmx import HtmxHttpRequest
 from apps.meetings.selectors import today
 
 from . import paper_matches as paper_match_services
@@ -39,7 +40,7 @@ def _paper_tab(value: str) -> str:
 
 @login_required
 @require_safe
-def paper_matches(request):
+def paper_matches(request: HtmxHttpRequest):
     """Imported papers whose URL the export lost: suggestions to confirm, and what was decided."""
     # Reviewing an import's papers is part of importing: the same organizers.
     if not can_review_paper_matches(request.user):
@@ -55,7 +56,7 @@ def paper_matches(request):
     return render(request, "papers/matches.html", context)
 
 
-def _paper_decision(request, match_id: int, decide) -> HttpResponse:
+def _paper_decision(request: HtmxHttpRequest, match_id: int, decide) -> HttpResponse:
     """Run an organizer's decision on one match; answer with its row (htmx) or the page."""
     if not can_review_paper_matches(request.user):
         raise PermissionDenied
@@ -79,7 +80,7 @@ def _paper_decision(request, match_id: int, decide) -> HttpResponse:
 
 @login_required
 @require_POST
-def paper_match_confirm(request, match_id: int):
+def paper_match_confirm(request: HtmxHttpRequest, match_id: int):
     def decide(match):
         match = paper_match_services.paper_match_confirm(
             match=match, arxiv_id=request.POST.get("arxiv_id", ""), by=request.user
@@ -95,7 +96,7 @@ def paper_match_confirm(request, match_id: int):
 
 @login_required
 @require_POST
-def paper_match_dismiss(request, match_id: int):
+def paper_match_dismiss(request: HtmxHttpRequest, match_id: int):
     def decide(match):
         paper_match_services.paper_match_dismiss(match=match, by=request.user)
         return _("該当なしにしました。トピックはURLなしのままです。"), messages.SUCCESS
@@ -105,7 +106,7 @@ def paper_match_dismiss(request, match_id: int):
 
 @login_required
 @require_POST
-def paper_match_search_again(request, match_id: int):
+def paper_match_search_again(request: HtmxHttpRequest, match_id: int):
     def decide(match):
         paper_match_services.paper_match_search_again(match=match)
         return _("もう一度検索します。結果は少し後にこのページに出ます。"), messages.SUCCESS
@@ -114,7 +115,7 @@ def paper_match_search_again(request, match_id: int):
 
 
 @require_GET
-def earlier_presentations(request):
+def earlier_presentations(request: HtmxHttpRequest):
     """The add form asks, while a URL is typed, whether the group has presented it before."""
     url = request.GET.get("url", "").strip()
     found = selectors.earlier_presentations_of_url(url, before=today()) if url else []

@@ -10,13 +10,15 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
+from apps.core.htmx import HtmxHttpRequest
+
 from . import selectors
 from .query import MAX_QUERY_CHARS, parse_query
 
 _REGIONS = {"search-results", "search-page"}
 
 
-def search(request):
+def search(request: HtmxHttpRequest):
     # Cap before parsing: a query string can be megabytes.
     raw = request.GET.get("q", "")[: MAX_QUERY_CHARS * 2]
     query = parse_query(raw)
