@@ -1,9 +1,10 @@
 """Why two papers are related, as short strings for the UI.
 
 The scorer matches Japanese by bigrams, but `化学` is a poor way to say that two papers both
-discuss `強化学習`: a shared bigram is widened to the longest stretch of kanji and katakana around
-it that both papers' texts contain. Hiragana ends a word here (`強化学習における` → `強化学習`), and a
-bigram with hiragana in it (`した`, `の性`) is grammar, not a reason. Latin tokens are words already.
+discuss `強化学習`: a shared bigram is widened to the longest stretch of kanji and katakana
+around it that both papers' texts contain. Hiragana ends a word here
+(`強化学習における` → `強化学習`), and a bigram with hiragana in it (`した`, `の性`) is grammar,
+not a reason. Latin tokens are words already.
 """
 
 from __future__ import annotations

@@ -48,9 +48,7 @@ def test_a_library_change_queues_one_refresh(
     member, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent = []
-    monkeypatch.setattr(
-        tasks.refresh_related_papers, "apply_async", lambda **kw: sent.append(kw)
-    )
+    monkeypatch.setattr(tasks.refresh_related_papers, "apply_async", lambda **kw: sent.append(kw))
     with django_capture_on_commit_callbacks(execute=True):
         import_library(NOTES.encode(), name="notes.txt", author=member)
     assert len(sent) == 1
