@@ -10,12 +10,15 @@ things that do not bump the revision (a member renaming themself) can stay stale
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
 
 TIMEOUT_SECONDS = 600
+
+logger = logging.getLogger(__name__)
 
 
 def _key(request, *, meeting_id: int, revision: int) -> str:
@@ -26,8 +29,17 @@ def _key(request, *, meeting_id: int, revision: int) -> str:
 
 
 def cached_body(request, *, meeting_id: int, revision: int) -> str | None:
-    return cache.get(_key(request, meeting_id=meeting_id, revision=revision))
+    """The cached body, or None: also when the cache (Redis) is unreachable, so that an outage
+    costs a render, never the page."""
+    try:
+        return cache.get(_key(request, meeting_id=meeting_id, revision=revision))
+    except Exception:  # any cache backend's failure: connection refused, timeout, …
+        logger.warning("board cache unavailable; rendering the board uncached", exc_info=True)
+        return None
 
 
 def store_body(request, *, meeting_id: int, revision: int, body: str) -> None:
-    cache.set(_key(request, meeting_id=meeting_id, revision=revision), body, TIMEOUT_SECONDS)
+    try:
+        cache.set(_key(request, meeting_id=meeting_id, revision=revision), body, TIMEOUT_SECONDS)
+    except Exception:  # the page was rendered; not keeping it is harmless
+        logger.warning("board cache unavailable; the board was not cached", exc_info=True)
