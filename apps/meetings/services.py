@@ -110,17 +110,33 @@ def schedule_upcoming_meetings(
 
 
 def presenter_block_for(*, meeting: Meeting, presenter: User) -> PresenterBlock:
-    """The presenter's block in this meeting, appended to the agenda on first use."""
+    """The presenter's block in this meeting, appended to the agenda on first use.
+
+    Race-free: two first topics posted at once (two tabs, a double click) both land in one
+    block. Creating a block locks the meeting row, so concurrent creators take turns, see each
+    other's block and number their positions one after the other.
+    """
     block = PresenterBlock.objects.filter(meeting=meeting, presenter=presenter).first()
     if block is not None:
         return block
-    last = meeting.blocks.aggregate(last=Max("position"))["last"]
-    block = PresenterBlock(meeting=meeting, presenter=presenter, position=(last or 0) + 1)
-    # Both keys come from this service, not from a form: the database's own constraints suffice.
-    block.full_clean(
-        exclude=["meeting", "presenter"], validate_unique=False, validate_constraints=False
-    )
-    block.save()
+    with transaction.atomic():
+        lock_meeting(meeting.pk)
+        block = PresenterBlock.objects.filter(meeting=meeting, presenter=presenter).first()
+        if block is not None:
+            return block  # created by the request we waited for
+        last = meeting.blocks.aggregate(last=Max("position"))["last"]
+        block = PresenterBlock(meeting=meeting, presenter=presenter, position=(last or 0) + 1)
+        # Both keys come from this service, not from a form: the database's constraints suffice.
+        block.full_clean(
+            exclude=["meeting", "presenter"], validate_unique=False, validate_constraints=False
+        )
+        try:
+            with transaction.atomic():
+                block.save()
+        except IntegrityError:
+            # A database without row locks (SQLite outside a write transaction) let another
+            # writer in first: its block is ours.
+            return PresenterBlock.objects.get(meeting=meeting, presenter=presenter)
     return block
 
 
