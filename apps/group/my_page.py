@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from apps.deepdives.models import DeepDive
+from apps.papers.queue_selectors import claims_for_voter
 from apps.topics.models import Topic
 
 
@@ -15,6 +16,7 @@ class MyPage:
     past_topics: list
     upcoming_main_topics: list
     past_main_topics: list
+    wanted_claims: list  # what the member wanted to hear and someone will present
 
 
 def my_page(*, member, today: dt.date, past_limit: int = 50) -> MyPage:
@@ -41,4 +43,5 @@ def my_page(*, member, today: dt.date, past_limit: int = 50) -> MyPage:
         past_main_topics=list(
             deep_dives.filter(meeting__date__lt=today).order_by("-meeting__date")
         ),
+        wanted_claims=claims_for_voter(member=member, on=today),
     )

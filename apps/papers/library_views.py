@@ -13,8 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from apps.accounts.requests import MemberRequest
 from apps.core.htmx import HtmxHttpRequest, require
 from apps.meetings.models import Meeting
+from apps.meetings.selectors import today
 
-from . import citations, selectors, services
+from . import citations, queue_selectors, selectors, services
 from .forms import LibraryNoteForm, LibraryUploadForm, PaperTagsForm
 from .importer import import_library
 from .library_formats import MAX_BYTES
@@ -52,6 +53,7 @@ def library(request: HtmxHttpRequest):
         "sorts": [
             ("noted", _("新しいノート順")),
             ("discussed", _("話題になった順")),
+            ("wanted", _("聞きたい順")),
             ("new", _("追加順")),
         ],
     }
@@ -73,8 +75,20 @@ def _render_detail(request, page, *, note_form=None, tags_form=None, status=200)
         "note_form": note_form or LibraryNoteForm(),
         "tags_form": tags_form or PaperTagsForm(),
         "can_note": can_add_library_note(request.user),
+        **_queue_context(request, page.paper),
     }
     return render(request, "papers/detail.html", context, status=status)
+
+
+def _queue_context(request, paper: Paper) -> dict:
+    viewer = request.user if request.user.is_authenticated else None
+    entry, vote = queue_selectors.paper_vote(paper, viewer=viewer)
+    return {
+        "queue_entry": entry,
+        "queue_vote": vote,
+        "queue_claimed": queue_selectors.claims_of_paper(paper, on=today()),
+        "paper_slot": str(paper.pk),
+    }
 
 
 @login_required

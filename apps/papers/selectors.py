@@ -16,6 +16,7 @@ from apps.meetings.models import Meeting
 from apps.topics.models import Remark, Topic
 
 from .models import LibraryNote, Paper, PaperLink, Tag
+from .queue_selectors import open_vote_count_subquery
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,12 @@ def paper_page(*, paper_id: int) -> PaperPage | None:
     return PaperPage(paper, card, topics, deep_dives, notes, related)
 
 
-LIBRARY_SORTS = {"noted": "-last_noted", "discussed": "-encounter_count", "new": "-created_at"}
+LIBRARY_SORTS = {
+    "noted": "-last_noted",
+    "discussed": "-encounter_count",
+    "wanted": "-wanted_count",
+    "new": "-created_at",
+}
 
 
 @dataclass
@@ -158,7 +164,11 @@ class LibraryFilters:
 
 def library_papers(filters: LibraryFilters) -> QuerySet[Paper]:
     """The library's papers, filtered and sorted; the caller pages them."""
-    papers = Paper.objects.with_counts().prefetch_related("tags")
+    papers = (
+        Paper.objects.with_counts()
+        .annotate(wanted_count=open_vote_count_subquery())
+        .prefetch_related("tags")
+    )
     if filters.tag:
         papers = papers.filter(tags__slug=filters.tag)
     if filters.category:
