@@ -67,12 +67,8 @@ def _set_vote(
 
 
 def _locked_open_entry(entry_id: int) -> QueueEntry:
-    entry = (
-        QueueEntry.objects.select_for_update(of=("self",))
-        .select_related("claimed_by")
-        .filter(pk=entry_id)
-        .first()
-    )
+    # No join: after waiting for another claim, the row is re-read but joined rows are not.
+    entry = QueueEntry.objects.select_for_update().filter(pk=entry_id).first()
     if entry is None or entry.status == QueueEntry.Status.WITHDRAWN:
         raise QueueError(_("このリクエストは取り下げられました。"))
     if entry.status == QueueEntry.Status.CLAIMED:

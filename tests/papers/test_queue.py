@@ -313,3 +313,25 @@ def test_my_page_tells_a_voter_who_will_present_what_they_wanted(member_client, 
     page = member_client.get(reverse("me")).content.decode()
     assert "聞きたいと言ったものの発表が決まりました" in page
     assert "@kb" in page
+
+
+def test_the_call_for_topics_lists_claims_onto_the_meeting_and_the_top_requests():
+    from apps.group.reminders import call_for_topics_message
+    from apps.group.selectors import group_settings
+
+    meeting = factories.meeting(date=_ahead())
+    claimed = queue.queue_propose(member=factories.MemberFactory(), url=ARXIV).entry
+    Paper.objects.filter(pk=claimed.paper_id).update(title="RMM <memory>")
+    queue.queue_claim(entry_id=claimed.pk, member=factories.MemberFactory(handle="kb"))
+    members = _members(2)
+    top = queue.queue_propose(member=members[0], text="誰かRLHFの流れを").entry
+    queue.vote_entry(entry_id=top.pk, member=members[1], on=True)
+    queue.queue_propose(member=members[1], text="拡散モデルの蒸留")
+
+    text = call_for_topics_message(meeting=meeting, group=group_settings())
+    assert "・発表決定: RMM &lt;memory&gt; (@kb、聞きたい1人)" in text
+    wanted = text.split("聞きたいリストの上位", 1)[1]
+    assert wanted.index("誰かRLHFの流れを (聞きたい2人)") < wanted.index(
+        "拡散モデルの蒸留 (聞きたい1人)"
+    )
+    assert "/queue/|一覧>" in text
