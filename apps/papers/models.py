@@ -324,7 +324,6 @@ class QueueEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = QueueEntryQuerySet.as_manager()
-    vote_count: int  # annotated by QueueEntryQuerySet.with_votes()
 
     class Meta:
         verbose_name = _("聞きたいリスト")
