@@ -27,7 +27,12 @@ from apps.meetings.models import Meeting
 from apps.meetings.permissions import can_manage_meetings
 from apps.meetings.selectors import today
 from apps.topics.models import Topic
-from apps.topics.services import topic_move_in_block, topic_move_to_meeting, topic_set_budget
+from apps.topics.services import (
+    agenda_apply_order,
+    topic_move_in_block,
+    topic_move_to_meeting,
+    topic_set_budget,
+)
 
 from . import agenda
 
@@ -140,6 +145,20 @@ def agenda_move_block(request: HtmxHttpRequest, date):
     except (ValueError, ValidationError) as exc:
         return _respond(request, meeting, error=_message(exc, _("並べ替えできませんでした。")))
     return _order_changed(request, meeting, _("発表順を変更しました。"))
+
+
+@login_required
+@require_POST
+def agenda_order_by_votes(request: HtmxHttpRequest, date):
+    """One button: the order most members want to hear, as a starting point."""
+    meeting = _organizer_meeting(request, date)
+    block_ids, topic_ids = agenda.order_by_interest(agenda.agenda_for(meeting))
+    agenda_apply_order(meeting=meeting, block_ids=block_ids, topic_ids=topic_ids)
+    return _respond(
+        request,
+        meeting,
+        message=_("聞きたいの多い順に並べました。ドラッグや ↑↓ で調整できます。"),
+    )
 
 
 def _meeting_topic(meeting: Meeting, raw_id: str) -> Topic:

@@ -21,6 +21,11 @@ urlpatterns = [
         name="agenda-move-block",
     ),
     path(
+        "<isodate:date>/agenda/order-by-votes/",
+        agenda_views.agenda_order_by_votes,
+        name="agenda-order-by-votes",
+    ),
+    path(
         "<isodate:date>/agenda/topics/move/",
         agenda_views.agenda_move_topic,
         name="agenda-move-topic",

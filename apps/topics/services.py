@@ -17,7 +17,7 @@ from apps.core.markdown import render_markdown
 from apps.core.versioning import lock_current
 from apps.links.canonical import canonicalize
 from apps.links.services import enqueue_fetch_on_commit, link_for_pasted_url
-from apps.meetings.models import Meeting
+from apps.meetings.models import Meeting, PresenterBlock
 from apps.meetings.services import (
     board_item_saved,
     lock_meeting,
@@ -246,3 +246,20 @@ def topic_move_in_block(*, topic: Topic, to_index: int) -> None:
     for position, pk in enumerate(move_in_list(ids, topic.pk, to_index), start=1):
         Topic.objects.filter(pk=pk).update(position=position)
     meeting_touch(meeting_id=topic.block.meeting_id)
+
+
+@transaction.atomic
+def agenda_apply_order(
+    *, meeting: Meeting, block_ids: list[int], topic_ids: dict[int, list[int]]
+) -> None:
+    """Set the whole running order at once (a suggestion the organizers accepted)."""
+    lock_meeting(meeting.pk)
+    blocks = set(meeting.blocks.values_list("pk", flat=True))
+    for position, pk in enumerate((pk for pk in block_ids if pk in blocks), start=1):
+        PresenterBlock.objects.filter(pk=pk).update(position=position)
+    for block_id, ids in topic_ids.items():
+        if block_id not in blocks:
+            continue
+        for position, pk in enumerate(ids, start=1):
+            Topic.objects.filter(pk=pk, block_id=block_id).update(position=position)
+    meeting_touch(meeting_id=meeting.pk)

@@ -335,3 +335,41 @@ def test_the_call_for_topics_lists_claims_onto_the_meeting_and_the_top_requests(
         "拡散モデルの蒸留 (聞きたい1人)"
     )
     assert "/queue/|一覧>" in text
+
+
+def test_organizers_order_the_agenda_by_votes_and_can_still_move_rows(organizer_client):
+    meeting = factories.meeting(date=_ahead())
+    quiet, keen = factories.MemberFactory(handle="quiet"), factories.MemberFactory(handle="keen")
+    q1 = factories.topic(meeting=meeting, presenter=quiet, title="静か")
+    k1 = factories.topic(meeting=meeting, presenter=keen, title="そこそこ")
+    k2 = factories.topic(meeting=meeting, presenter=keen, title="人気")
+    for member in _members(3):
+        queue.vote_topic(topic_id=k2.pk, member=member, on=True)
+    queue.vote_topic(topic_id=k1.pk, member=factories.MemberFactory(), on=True)
+
+    response = organizer_client.post(
+        reverse("meetings:agenda-order-by-votes", args=[meeting.date]),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "聞きたいの多い順に並べました" in response.content.decode()
+    blocks = list(meeting.blocks.order_by("position").values_list("presenter__handle", flat=True))
+    assert blocks == ["keen", "quiet"]
+    order = list(
+        meeting.blocks.get(presenter=keen).topics.order_by("position").values_list("pk", flat=True)
+    )
+    assert order == [k2.pk, k1.pk]
+    assert q1.block.topics.get().position == 1
+    # A suggestion only: the usual move still works afterwards.
+    organizer_client.post(
+        reverse("meetings:agenda-move-block", args=[meeting.date]),
+        {"block": q1.block_id, "direction": "up"},
+    )
+    blocks = list(meeting.blocks.order_by("position").values_list("presenter__handle", flat=True))
+    assert blocks == ["quiet", "keen"]
+
+
+def test_members_cannot_reorder_the_agenda(member_client):
+    meeting = factories.meeting(date=_ahead())
+    url = reverse("meetings:agenda-order-by-votes", args=[meeting.date])
+    assert member_client.post(url).status_code == 403
