@@ -29,6 +29,7 @@ from apps.meetings.selectors import today
 from apps.topics.models import Topic
 from apps.topics.services import (
     agenda_apply_order,
+    carry_over_candidates,
     topic_move_in_block,
     topic_move_to_meeting,
     topic_set_budget,
@@ -85,6 +86,7 @@ def _builder_context(meeting: Meeting, **extra) -> dict:
         "main_topic_form": extra.pop("main_topic_form", None) or MainTopicForm(initial=initial),
         "rotation": rotation_queue(today=today())[:8],
         "next_meeting": services.next_meeting_after(meeting),
+        "carry_over": carry_over_candidates(meeting),
         **extra,
     }
 

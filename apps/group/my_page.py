@@ -6,8 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from apps.deepdives.models import DeepDive
+from apps.meetings.models import Meeting
+from apps.meetings.services import next_meeting_after
 from apps.papers.queue_selectors import claims_for_voter
 from apps.topics.models import Topic
+from apps.topics.services import carry_over_candidates
 
 
 @dataclass
@@ -17,6 +20,7 @@ class MyPage:
     upcoming_main_topics: list
     past_main_topics: list
     wanted_claims: list  # what the member wanted to hear and someone will present
+    carry_over: list  # [(held meeting, the member's topics it did not reach, next meeting)]
 
 
 def my_page(*, member, today: dt.date, past_limit: int = 50) -> MyPage:
@@ -44,4 +48,24 @@ def my_page(*, member, today: dt.date, past_limit: int = 50) -> MyPage:
             deep_dives.filter(meeting__date__lt=today).order_by("-meeting__date")
         ),
         wanted_claims=claims_for_voter(member=member, on=today),
+        carry_over=_carry_over_offers(member, today),
     )
+
+
+CARRY_OVER_WEEKS = 8
+
+
+def _carry_over_offers(member, today: dt.date) -> list:
+    """Held meetings of the last weeks where some of the member's topics were not reached."""
+    held = Meeting.objects.filter(
+        status=Meeting.Status.HELD,
+        date__gte=today - dt.timedelta(weeks=CARRY_OVER_WEEKS),
+        blocks__presenter=member,
+    ).order_by("-date")
+    offers = []
+    for meeting in held:
+        mine = [t for t in carry_over_candidates(meeting) if t.block.presenter_id == member.pk]
+        target = next_meeting_after(meeting) if mine else None
+        if mine and target is not None:
+            offers.append((meeting, mine, target))
+    return offers

@@ -44,6 +44,8 @@ class Topic(models.Model):
     # The organizer's time budget; empty means the group's default for the kind.
     minutes = models.PositiveSmallIntegerField(_("持ち時間 (分)"), null=True, blank=True)
     if_time_allows = models.BooleanField(_("時間あれば"), default=False)
+    # When meeting-day mode first showed it: a held meeting knows which topics were reached.
+    presented_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
