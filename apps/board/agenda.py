@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
 from apps.deepdives.models import DeepDive
+from apps.deepdives.selectors import Suggestion, suggested_presenters
 from apps.group.selectors import group_settings
 from apps.meetings.models import Meeting, PresenterBlock
+from apps.meetings.services import next_meeting_dates
 from apps.papers.queue_selectors import topic_vote_counts
 from apps.topics.models import Topic
 
@@ -130,3 +133,21 @@ def order_by_interest(agenda: Agenda) -> tuple[list[int], dict[int, list[int]]]:
         for entry in blocks
     }
     return [entry.block.pk for entry in blocks], topics
+
+
+def rotation_suggestions(*, today: dt.date, count: int = 3) -> list[Suggestion]:
+    """Who could present the next main topics: the next meetings that have none yet (and,
+    where they are not created yet, the group's next weekly dates)."""
+    open_dates = list(
+        Meeting.objects.filter(date__gte=today, deep_dive__isnull=True)
+        .exclude(status__in=[Meeting.Status.SKIPPED, Meeting.Status.HELD])
+        .order_by("date")
+        .values_list("date", flat=True)[:count]
+    )
+    if len(open_dates) < count:
+        taken = set(Meeting.objects.filter(date__gte=today).values_list("date", flat=True))
+        weekly = next_meeting_dates(
+            today=today, weekday=group_settings().meeting_weekday, count=count * 3
+        )
+        open_dates += [d for d in weekly if d not in taken and d > max(open_dates, default=today)]
+    return suggested_presenters(dates=sorted(open_dates)[:count], today=today)

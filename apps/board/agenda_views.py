@@ -20,7 +20,7 @@ from django_htmx.http import trigger_client_event
 
 from apps.core.htmx import HtmxHttpRequest
 from apps.deepdives.models import DeepDive
-from apps.deepdives.selectors import rotation_queue
+from apps.deepdives.selectors import absent_member_ids, rotation_queue
 from apps.deepdives.services import deep_dive_assign
 from apps.meetings import services
 from apps.meetings.models import Meeting
@@ -85,6 +85,8 @@ def _builder_context(meeting: Meeting, **extra) -> dict:
         ),
         "main_topic_form": extra.pop("main_topic_form", None) or MainTopicForm(initial=initial),
         "rotation": rotation_queue(today=today())[:8],
+        "away": absent_member_ids(date=meeting.date),
+        "suggestions": agenda.rotation_suggestions(today=today()),
         "next_meeting": services.next_meeting_after(meeting),
         "carry_over": carry_over_candidates(meeting),
         **extra,
