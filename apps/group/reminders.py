@@ -148,7 +148,7 @@ def _queue_lines(meeting: Meeting) -> list[str]:
             % {
                 "label": slack_escape(entry.label),
                 "who": entry.claimed_by.handle if entry.claimed_by else "",
-                "votes": getattr(entry, "vote_count", 0),  # with_votes()
+                "votes": entry.vote_count,
             }
         )
     wanted = top_open_entries(limit=3)
@@ -158,7 +158,7 @@ def _queue_lines(meeting: Meeting) -> list[str]:
         lines.append(_("聞きたいリストの上位 (%(link)s):") % {"link": link})
         lines += [
             _("・%(label)s (聞きたい%(votes)s人)")
-            % {"label": slack_escape(entry.label), "votes": getattr(entry, "vote_count", 0)}
+            % {"label": slack_escape(entry.label), "votes": entry.vote_count}
             for entry in wanted
         ]
     return lines

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,7 +56,8 @@ def _set_vote(
 ) -> None:
     votes = Vote.objects.filter(member=member, entry=entry, topic=topic)
     if not on:
-        votes.delete()
+        deleted, _rows = votes.delete()
+        _count(entry, -deleted)
         return
     if votes.exists():
         return
@@ -63,7 +65,14 @@ def _set_vote(
         with transaction.atomic():
             Vote.objects.create(member=member, entry=entry, topic=topic)
     except IntegrityError:
-        pass  # the same member's other request won: voted once, as asked
+        return  # the same member's other request won: voted once, as asked
+    _count(entry, +1)
+
+
+def _count(entry: QueueEntry | None, change: int) -> None:
+    # Only after a row really came or went, and as an increment: exact under concurrent votes.
+    if entry is not None and change:
+        QueueEntry.objects.filter(pk=entry.pk).update(vote_count=F("vote_count") + change)
 
 
 def _locked_open_entry(entry_id: int) -> QueueEntry:
