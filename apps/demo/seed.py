@@ -350,7 +350,7 @@ def create_demo_data(*, today: dt.date, weekday: int) -> list[Meeting]:
     _fill_demo_cards()
     _imported_paper_to_confirm(meetings[0], members["haru"])
     _demo_library(members)
-    _demo_queue(members, meetings)
+    _demo_queue(members, meetings, today=today)
     return meetings
 
 
@@ -443,7 +443,7 @@ def _demo_library(members: dict[str, User]) -> None:
     related_refresh()  # 関連する論文 at once, not after the worker's first quiet period
 
 
-def _demo_queue(members: dict[str, User], meetings: list[Meeting]) -> None:
+def _demo_queue(members: dict[str, User], meetings: list[Meeting], *, today: dt.date) -> None:
     """What members want to hear: votes, a request, a claimed paper, a carry-over offer and
     an absence, so that /queue/, the boards, the agenda and マイページ show each of them."""
     upcoming, last_week = meetings[-1], meetings[-2]
@@ -461,7 +461,7 @@ def _demo_queue(members: dict[str, User], meetings: list[Meeting]) -> None:
     for paper in Paper.objects.filter(title__startswith="Scaling Laws for Reward Model"):
         entry = queue.vote_paper(paper=paper, member=members["sato"], on=True)
         if entry is not None:  # yui takes it: her topic starts from her own note
-            queue.queue_claim(entry_id=entry.pk, member=members["yui"])
+            queue.queue_claim(entry_id=entry.pk, member=members["yui"], on=today)
     # Last week ran in meeting-day mode up to its second topic; the rest is offered again.
     ran = Topic.objects.filter(block__meeting=last_week).order_by("block__position", "position")
     for topic in ran[:2]:

@@ -9,6 +9,7 @@ from apps.deepdives.models import DeepDive
 from apps.meetings.models import Meeting
 from apps.meetings.services import next_meeting_after, next_meeting_dates
 from apps.papers.queue_selectors import claims_for_voter
+from apps.topics.materials import topics_missing_slides
 from apps.topics.models import Topic
 from apps.topics.services import carry_over_candidates
 
@@ -24,6 +25,7 @@ class MyPage:
     wanted_claims: list  # what the member wanted to hear and someone will present
     carry_over: list  # [(held meeting, the member's topics it did not reach, next meeting)]
     availability: list  # [(date, meeting or None, away?)] for the next weeks
+    missing_slides: list  # the member's recent topics without slides (a nudge)
 
 
 def my_page(*, member, today: dt.date, past_limit: int = 50) -> MyPage:
@@ -53,6 +55,7 @@ def my_page(*, member, today: dt.date, past_limit: int = 50) -> MyPage:
         wanted_claims=claims_for_voter(member=member, on=today),
         carry_over=_carry_over_offers(member, today),
         availability=availability(member=member, today=today),
+        missing_slides=topics_missing_slides(member=member, today=today),
     )
 
 

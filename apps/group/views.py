@@ -13,6 +13,7 @@ from apps.accounts.requests import MemberRequest
 from apps.core.htmx import HtmxHttpRequest
 from apps.meetings.selectors import today
 from apps.meetings.services import absences_set
+from apps.topics.forms import MaterialsForm
 
 from . import reminders, selectors, services
 from .forms import GroupSettingsForm
@@ -87,9 +88,11 @@ def reminder_resend(request: HtmxHttpRequest, reminder_id: int):
 @require_GET
 def me(request: MemberRequest):
     """My upcoming and past topics, my main topics, and what I have been assigned."""
-    return render(
-        request, "accounts/me.html", {"page": my_page(member=request.user, today=today())}
-    )
+    context = {
+        "page": my_page(member=request.user, today=today()),
+        "materials_form": MaterialsForm(),
+    }
+    return render(request, "accounts/me.html", context)
 
 
 @login_required

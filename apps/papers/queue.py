@@ -7,6 +7,7 @@ gets the topic and the other is told who was first.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -224,10 +225,10 @@ def queue_withdraw(*, entry_id: int, member: User) -> None:
     _touch_boards(entry)
 
 
-def next_open_meeting() -> Meeting | None:
+def next_open_meeting(*, on: dt.date | None = None) -> Meeting | None:
     """Where a claimed paper goes: the soonest meeting that takes topics (募集中)."""
     return (
-        Meeting.objects.filter(date__gte=today(), status=Meeting.Status.OPEN)
+        Meeting.objects.filter(date__gte=on or today(), status=Meeting.Status.OPEN)
         .order_by("date")
         .first()
     )
@@ -285,11 +286,11 @@ def _topic_fields(entry: QueueEntry, member: User) -> _TopicFields:
 
 
 @transaction.atomic
-def queue_claim(*, entry_id: int, member: User) -> Topic:
+def queue_claim(*, entry_id: int, member: User, on: dt.date | None = None) -> Topic:
     """この論文を発表する: the member's topic on the next open meeting, prefilled from the
     entry and from their own library note; the voters' 聞きたい follow it to the board."""
     entry = _locked_open_entry(entry_id)
-    meeting = next_open_meeting()
+    meeting = next_open_meeting(on=on)
     if meeting is None:
         raise QueueError(
             _("トピックを募集中の勉強会がありません。運営が次回を「募集中」にすると発表できます。")

@@ -126,7 +126,7 @@ def paper_page(*, paper_id: int) -> PaperPage | None:
         .filter(Q(link_id__in=link_ids) | Q(extra_links__link_id__in=link_ids))
         .distinct()
         .select_related("block__meeting", "block__presenter", "link")
-        .prefetch_related(Prefetch("remarks", queryset=remarks))
+        .prefetch_related(Prefetch("remarks", queryset=remarks), "slides_uploads")
         .order_by("-block__meeting__date", "pk")
     )
     deep_dives = list(
