@@ -224,6 +224,8 @@ GROUP_NAME = env.str("GROUP_NAME", default="機械学習勉強会")
 MEETING_WEEKDAY = env.int("MEETING_WEEKDAY", default=4)  # Monday is 0; the group meets on Fridays
 MEETINGS_AHEAD = env.int("MEETINGS_AHEAD", default=4)
 BOARD_PUBLIC_READ = env.bool("BOARD_PUBLIC_READ", default=False)
+# Slides uploaded as PDF after a meeting (apps.topics.materials).
+SLIDES_MAX_BYTES = env.int("SLIDES_MAX_BYTES", default=20 * 1024 * 1024)
 # The board's public address, for links that leave the site without a request (Slack, feeds).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -35,7 +35,7 @@ NUDGE_DAYS = 14
 
 
 def max_pdf_bytes() -> int:
-    return int(getattr(settings, "SLIDES_MAX_BYTES", 20 * 1024 * 1024))
+    return int(settings.SLIDES_MAX_BYTES)
 
 
 @transaction.atomic
