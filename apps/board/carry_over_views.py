@@ -8,12 +8,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.requests import MemberRequest
+from apps.core.redirects import redirect_back
 from apps.meetings.models import Meeting
 from apps.meetings.permissions import can_manage_meetings
 from apps.meetings.services import next_meeting_after
@@ -44,7 +45,6 @@ def meeting_carry_over(request: MemberRequest, date):
             _("%(count)s件のトピックを %(date)s の勉強会に回しました。コメントもそのままです。")
             % {"count": len(offered), "date": f"{target.date:%Y-%m-%d}"},
         )
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect(target.get_absolute_url() if target and offered else "me")
+    return redirect_back(
+        request, target.get_absolute_url() if target and offered else reverse("me")
+    )

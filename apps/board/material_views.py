@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.requests import MemberRequest
 from apps.core.htmx import require
+from apps.core.redirects import redirect_back
 from apps.topics.forms import MaterialsForm
 from apps.topics.materials import materials_add
 from apps.topics.models import SlidesUpload, Topic
@@ -36,10 +37,7 @@ def topic_materials(request: MemberRequest, topic_id: int):
             pdf=form.cleaned_data["pdf"],
         )
         messages.success(request, _("資料を追加しました。"))
-        back = request.POST.get("next", "")
-        if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            return redirect(back)
-        return redirect(f"{topic.block.meeting.get_absolute_url()}#{topic.anchor}")
+        return redirect_back(request, f"{topic.block.meeting.get_absolute_url()}#{topic.anchor}")
     status = 422 if form.errors else 200
     return render(
         request, "topics/materials_page.html", {"topic": topic, "form": form}, status=status

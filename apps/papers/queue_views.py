@@ -9,15 +9,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from apps.accounts.requests import MemberRequest
 from apps.core.htmx import HtmxHttpRequest, require
+from apps.core.redirects import redirect_back
 from apps.meetings.selectors import today
 from apps.topics.models import Topic
 
@@ -31,15 +30,6 @@ ENTRIES_PER_PAGE = 30
 
 def _wants_on(request: HtmxHttpRequest) -> bool:
     return request.POST.get("on", "1") != "0"
-
-
-def _back(request: HtmxHttpRequest, fallback: str) -> HttpResponse:
-    """Where a plain form returns: the page it came from, if it is one of ours."""
-    target = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return redirect(target if target and safe else fallback)
 
 
 def _queue_page_context(request: HtmxHttpRequest, *, form=None) -> dict:
@@ -96,7 +86,7 @@ def _vote_response(request, *, template_context: dict, fallback: str, error: str
         return render(request, "papers/_vote.html#vote-button", context, status=status)
     if error:
         messages.error(request, error)
-    return _back(request, fallback)
+    return redirect_back(request, fallback)
 
 
 def _entry_vote_context(request, entry_id: int) -> dict:
@@ -178,7 +168,7 @@ def entry_claim(request: MemberRequest, entry_id: int):
         topic = queue.queue_claim(entry_id=entry_id, member=request.user)
     except queue.QueueError as exc:
         messages.error(request, str(exc))
-        return _back(request, reverse("papers:queue"))
+        return redirect_back(request, reverse("papers:queue"))
     messages.success(
         request,
         _("%(date)s の勉強会にトピックを追加しました。メモを書き足しましょう。")
@@ -197,4 +187,4 @@ def entry_withdraw(request: MemberRequest, entry_id: int):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("リクエストを取り下げました。"))
-    return _back(request, reverse("papers:queue"))
+    return redirect_back(request, reverse("papers:queue"))
