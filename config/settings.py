@@ -8,6 +8,7 @@ Celery broker, debug on. Setting SECRET_KEY switches to production defaults
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "axes",
     "apps.core",
     "apps.accounts",
     "apps.meetings",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the login views' responses and turns a lockout into the page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,6 +114,11 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -254,6 +263,27 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Login throttling (django-axes) -------------------------------------------------------
+# Failed logins are counted per account name and, separately, per client address; either one
+# over the limit locks that name or address for the cool-off time. Unknown names are counted
+# like real ones, so a lockout tells nothing about which accounts exist. Organizers unlock on
+# the members page (/accounts/members/), staff also in the admin.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=8)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Not reset on success: a success would clear every failure from that address, so an
+# attacker with an account of their own could log in between guesses and never be locked.
+AXES_RESET_ON_SUCCESS = False
+AXES_USERNAME_CALLABLE = "apps.accounts.lockout.login_name"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind a reverse proxy every request comes from the proxy: name the header it sets
+# (HTTP_X_FORWARDED_FOR; its last entry is taken, the one the proxy wrote) so that the
+# proxy's address is not every member's address.
+LOGIN_CLIENT_IP_HEADER = env.str("LOGIN_CLIENT_IP_HEADER", default="REMOTE_ADDR")
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.lockout.client_address"
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.utils import reset as axes_reset
 from django.db import transaction
 
 from apps.core import changes
@@ -46,3 +47,10 @@ def member_rename(*, member: User, display_name: str) -> User:
     member.save(update_fields=["display_name"])
     changes.announce(changes.MEMBER, pk=member.pk, obj=member)  # search finds the new name
     return member
+
+
+def login_unlock(*, username: str = "", ip_address: str = "") -> int:
+    """Forget the failed logins of one name or one address, so it may log in again now."""
+    if not (username or ip_address):
+        return 0
+    return int(axes_reset(username=username or None, ip=ip_address or None))

@@ -14,6 +14,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("members/", views.members, name="members"),
+    path("members/unlock/", views.member_unlock, name="member-unlock"),
     path("me/profile/", views.profile, name="profile"),
     path(
         "me/password/",
