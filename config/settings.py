@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.accounts.middleware.SessionIdleMiddleware",
     "apps.accounts.middleware.BoardAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -119,6 +120,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# A session ends after SESSION_IDLE_DAYS without a visit (the expiry moves forward at most
+# once an hour, see SessionIdleMiddleware, so polling boards do not write every 2 s) and in
+# any case SESSION_MAX_DAYS after the login. Login and password change issue a new key.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_DAYS", default=14) * 24 * 3600
+SESSION_MAX_AGE = env.int("SESSION_MAX_DAYS", default=90) * 24 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# A one-time password link (メンバー page) is good for this long, or until it is used.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_LINK_DAYS", default=7) * 24 * 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

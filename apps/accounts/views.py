@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -11,7 +12,8 @@ from apps.core.htmx import HtmxHttpRequest  # noqa: F401
 
 from . import selectors, services
 from .forms import ProfileForm
-from .permissions import can_manage_members
+from .models import User
+from .permissions import can_hand_out_password_link, can_manage_members
 from .requests import MemberRequest
 
 
@@ -56,3 +58,17 @@ def member_unlock(request: MemberRequest):
     else:
         messages.info(request, _("ロックされたログインは見つかりませんでした。"))
     return redirect("members")
+
+
+@login_required
+@require_POST
+def member_password_link(request: MemberRequest, member_id: int):
+    """Show a one-time link that lets a member without a password set one; the organizer
+    hands it over (chat, in person). It is shown once, never stored or sent by the board."""
+    member = get_object_or_404(User, pk=member_id)
+    if not can_hand_out_password_link(request.user, member):
+        raise PermissionDenied
+    url = settings.SITE_URL.rstrip("/") + services.password_link_path(member=member)
+    days = settings.PASSWORD_RESET_TIMEOUT // 86400
+    context = {"member": member, "url": url, "days": days}
+    return render(request, "accounts/password_link.html", context)
