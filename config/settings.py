@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Runs before the CSRF check (a view hook), which would read the whole body.
+    "apps.core.uploads.UploadSizeMiddleware",
     "apps.accounts.middleware.SessionIdleMiddleware",
     "apps.accounts.middleware.BoardAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -261,6 +263,16 @@ GITHUB_SOCIAL_IMAGE_URL = env.str(
 PYPI_URL = env.str("PYPI_URL", default="https://pypi.org")
 LINK_REFRESH_DAYS = env.int("LINK_REFRESH_DAYS", default=7)
 LINK_SWEEP_GRACE = env.float("LINK_SWEEP_GRACE", default=60.0)  # seconds a link may wait unqueued
+
+# --- Uploads -------------------------------------------------------------------------------
+# A request body over UPLOAD_MAX_REQUEST_BYTES is refused unread; of each file only the first
+# UPLOAD_MAX_FILE_BYTES + 1 bytes are kept (the import limits are 2 MB a file).
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_MB", default=100) * 1024 * 1024
+UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_MB", default=2) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "apps.core.uploads.CappedMemoryFileUploadHandler",
+    "apps.core.uploads.CappedTemporaryFileUploadHandler",
+]
 
 # --- Security ------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
