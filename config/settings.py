@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "csp",
     "apps.core",
     "apps.accounts",
     "apps.meetings",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "apps.accounts.middleware.BoardAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that it sees the login views' responses and turns a lockout into the page.
     "axes.middleware.AxesMiddleware",
@@ -306,6 +308,28 @@ AXES_HTTP_RESPONSE_CODE = 429
 LOGIN_CLIENT_IP_HEADER = env.str("LOGIN_CLIENT_IP_HEADER", default="REMOTE_ADDR")
 AXES_CLIENT_IP_CALLABLE = "apps.accounts.lockout.client_address"
 AXES_VERBOSE = False
+
+# --- Content-Security-Policy (django-csp), in production and in the embedded default ---------
+# Scripts and styles only from this site's static files: no inline script, no inline style,
+# no eval. Thumbnails are served by the board itself, so images need no other host; cards
+# embed no frames. CSP_REPORT_ONLY=1 sends the same policy as a report-only header instead.
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'none'"],
+    "object-src": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
 
 LOGGING = {
     "version": 1,
