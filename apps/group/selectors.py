@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import TYPE_CHECKING
 
 from .models import SINGLETON_ID, FeedToken, GroupSettings, Reminder
@@ -24,13 +25,27 @@ def group_settings() -> GroupSettings:
     return row
 
 
+FEED_TOKEN_LOOKUP = 8
+
+
 def recent_reminders(*, limit: int = 10) -> list[Reminder]:
     return list(Reminder.objects.select_related("meeting").order_by("-updated_at", "-pk")[:limit])
 
 
 def feed_token_owner(*, token: str) -> User | None:
-    """The active member a feed token belongs to, or None."""
-    if not token or len(token) > 64:
+    """The active member a feed token belongs to, or None.
+
+    The database finds candidates by the first characters only; the whole token is compared
+    in constant time, so how long an answer takes does not say how much of a guess was right
+    (beyond those characters, the rest are 144 random bits).
+    """
+    if len(token) < FEED_TOKEN_LOOKUP or len(token) > 64:
         return None
-    row = FeedToken.objects.select_related("user").filter(token=token, user__is_active=True).first()
-    return row.user if row else None
+    rows = FeedToken.objects.select_related("user").filter(
+        token__startswith=token[:FEED_TOKEN_LOOKUP], user__is_active=True
+    )
+    match = None
+    for row in rows:
+        if hmac.compare_digest(row.token.encode(), token.encode()):
+            match = row.user
+    return match

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.accounts.requests import MemberRequest
+from apps.core.downloads import file_response
 from apps.core.htmx import HtmxHttpRequest, require
 from apps.meetings.models import Meeting
 from apps.meetings.selectors import today
@@ -147,10 +148,9 @@ def library_import(request: MemberRequest):
 
 
 def _bib_response(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="application/x-bibtex; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(
+        text, content_type="application/x-bibtex; charset=utf-8", filename=filename
+    )
 
 
 @require_safe
