@@ -161,10 +161,12 @@ else:
 
 # --- Celery -------------------------------------------------------------------------------
 # Without Redis the embedded default still runs a real worker: kombu's filesystem transport
-# passes messages through files in the data folder.
+# passes messages through files in the data folder, in our variant that writes each message
+# atomically (config/filesystem_broker.py), so several writers and workers can share it.
 BROKER_DIR = DATA_DIR / "broker"
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
+    CELERY_BROKER_TRANSPORT = "config.filesystem_broker:Transport"
     (BROKER_DIR / "queue").mkdir(parents=True, exist_ok=True)
     (BROKER_DIR / "processed").mkdir(parents=True, exist_ok=True)
     (BROKER_DIR / "control").mkdir(parents=True, exist_ok=True)
