@@ -247,7 +247,13 @@ LINK_REFRESH_DAYS = env.int("LINK_REFRESH_DAYS", default=7)
 LINK_SWEEP_GRACE = env.float("LINK_SWEEP_GRACE", default=60.0)  # seconds a link may wait unqueued
 
 # --- Security ------------------------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto is trusted only behind a proxy that sets it: without one, any client
+# could claim https and pass for a secure request.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Health checks probe plain http from inside the container.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
@@ -262,7 +268,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    # Feed URLs carry a member's token: access lines (runserver's) are logged without queries.
+    "filters": {"without_query": {"()": "apps.core.log_filters.WithoutQueryString"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["without_query"],
+            "propagate": False,
+        },
+    },
 }
