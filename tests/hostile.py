@@ -96,6 +96,7 @@ class Probe:
     role: str
     method: str
     url: str
+    hostile: bool = True  # False for a pattern's all-valid form (the baseline)
 
 
 @dataclass
@@ -155,6 +156,7 @@ def _template(pattern) -> str:
     return str(pattern)
 
 
+_ADMIN_CHANGELIST = re.compile(r"/admin/\w+/\w+/")
 _PLACEHOLDER = re.compile(r"\{(?P<name>\w+):(?P<kind>[^}]+)\}")
 
 
@@ -177,33 +179,55 @@ def _fill(template: str, valid: Mapping[str, str], replace: str = "", value: str
     return "/" + _PLACEHOLDER.sub(sub, template)
 
 
-def urls(valid: Mapping[str, str]) -> Iterator[tuple[str, bool]]:
-    """(url, path_is_hostile) for every pattern: hostile path values, then hostile queries."""
+VALID, HOSTILE_PATH, HOSTILE_QUERY = "valid", "hostile path", "hostile query"
+
+
+def urls(valid: Mapping[str, str]) -> Iterator[tuple[str, str]]:
+    """(url, what varies) for every pattern: its valid form, hostile paths, hostile queries."""
     seen: set[str] = set()
     for template, _pattern in _patterns():
         params = [(m["name"], m["kind"]) for m in _PLACEHOLDER.finditer(template)]
 
         base = _fill(template, valid)
-        variants: list[tuple[str, bool]] = [(base, False)]
+        variants = [(base, VALID)]
         for name, kind in params:
-            variants += [(_fill(template, valid, name, v), True) for v in _hostile_values(kind)]
+            variants += [
+                (_fill(template, valid, name, v), HOSTILE_PATH) for v in _hostile_values(kind)
+            ]
         for value in HOSTILE_QUERY_VALUES:
             query = "&".join(f"{name}={value}" for name in QUERY_NAMES)
-            variants.append((f"{base}?{query}", False))
+            variants.append((f"{base}?{query}", HOSTILE_QUERY))
         for search in HOSTILE_SEARCHES:
-            variants.append((f"{base}?q={quote(search, safe='%')}", False))
-        for url, hostile_path in variants:
+            variants.append((f"{base}?q={quote(search, safe='%')}", HOSTILE_QUERY))
+        if _ADMIN_CHANGELIST.fullmatch(base):
+            # The admin reads unknown names as filters and refuses them all at once: its own
+            # names (page, order, search) get a query each.
+            variants += [
+                (f"{base}?{name}={value}", HOSTILE_QUERY)
+                for name in ("p", "o", "q")
+                for value in HOSTILE_QUERY_VALUES
+            ]
+        for url, varies in variants:
             if url not in seen:
                 seen.add(url)
-                yield url, hostile_path
+                yield url, varies
+
+
+STAFF = "staff"
 
 
 def probes(valid: Mapping[str, str], roles: list[str]) -> Iterator[Probe]:
-    for url, hostile_path in urls(valid):
+    """GET every URL; POST (an empty form) to the valid and hostile paths. The admin is walked
+    in full as staff only: everyone else is sent to its login page whatever the URL."""
+    for url, varies in urls(valid):
+        admin = url.startswith("/admin/")
         for role in roles:
-            yield Probe(role, "GET", url)
-            if hostile_path:
-                yield Probe(role, "POST", url)
+            if (role == STAFF) != admin and not (admin and varies == VALID):
+                continue
+            yield Probe(role, "GET", url, hostile=varies != VALID)
+            # A POST to a logout URL would end the session for every probe after it.
+            if varies != HOSTILE_QUERY and "logout" not in url:
+                yield Probe(role, "POST", url, hostile=varies != VALID)
 
 
 def replay(
@@ -288,3 +312,47 @@ def world() -> dict[str, str]:
     values["match_id"] = str(match.pk) if match else "1"
     values["reminder_id"] = str(reminder.pk) if reminder else "1"
     return values
+
+
+# --- malformed archives (import_archive) ------------------------------------------------------
+
+
+def _deep(levels: int) -> object:
+    value: object = "x"
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+def _first_topic(archive: dict) -> dict:
+    for meeting in archive["meetings"]:
+        for block in meeting["presenters"]:
+            if block["topics"]:
+                return block["topics"][0]
+    raise LookupError("the archive has no topic")
+
+
+# (label, change to an exported archive): each must be refused with an ArchiveError.
+HOSTILE_ARCHIVES: list[tuple[str, Callable[[dict], object]]] = [
+    ("schema_version 10**30", lambda a: a.update(schema_version=10**30)),
+    ("schema_version -1", lambda a: a.update(schema_version=-1)),
+    ("schema_version 2.0", lambda a: a.update(schema_version=2.0)),
+    ("topic version 10**30", lambda a: _first_topic(a).update(version=10**30)),
+    ("topic version -3", lambda a: _first_topic(a).update(version=-3)),
+    ("link attempts 2**40", lambda a: a["links"][0].update(attempts=2**40)),
+    ("link extra nested 200 deep", lambda a: a["links"][0].update(extra=_deep(200))),
+    ("lone surrogate in a title", lambda a: a["meetings"][0].update(title="勉強会\ud800")),
+    ("NUL in topic notes", lambda a: _first_topic(a).update(notes="a\x00b")),
+    ("NUL in a handle", lambda a: a["members"][0].update(handle="fr\x00")),
+    ("meetings not a list", lambda a: a.update(meetings={"0": {}})),
+]
+# Files the command itself must refuse (the JSON parser is the first to see them).
+HOSTILE_ARCHIVE_FILES: list[tuple[str, str]] = [
+    ("100,000 nested brackets", "[" * 100_000 + "]" * 100_000),
+    (
+        "a 5,000-digit number",
+        '{"format": "benkyokai-archive", "schema_version": ' + "9" * 5000 + "}",
+    ),
+    ("broken JSON", '{"format": "benkyokai-archive",'),
+    ("not UTF-8", "\udcff"),  # written with surrogateescape: one raw 0xff byte
+]
