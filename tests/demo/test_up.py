@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+CELERY = [sys.executable, "-m", "celery", "-A", "config"]
 STARTUP_SECONDS = 180  # migrations on a fresh SQLite file, on a busy machine
 
 
@@ -82,6 +83,19 @@ def test_up_restarts_a_killed_worker_and_the_site_stays_up(tmp_path):
         output.wait_for(r"celery@\S+ ready", after=seen, timeout=90)
         assert up.poll() is None  # `up` itself still runs
         assert _healthz(port) == 200  # and so does the web server
+        # The new worker takes work from the filesystem broker.
+        call = subprocess.run(
+            [*CELERY, "call", "apps.links.tasks.sweep_links"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        task_id = call.stdout.strip()
+        assert call.returncode == 0, call.stderr
+        assert task_id
+        output.wait_for(rf"sweep_links\[{task_id}\] succeeded", after=seen)
     finally:
         up.send_signal(signal.SIGINT)
         try:
