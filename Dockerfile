@@ -64,4 +64,5 @@ CMD ["gunicorn", "config.wsgi:application", \
      "--timeout", "60", \
      "--graceful-timeout", "30", \
      "--worker-tmp-dir", "/dev/shm", \
-     "--access-logfile", "-"]
+     "--access-logfile", "-", \
+     "--config", "python:config.gunicorn"]

@@ -31,6 +31,7 @@ def _in_memory_broker():
     from config.celery import app
 
     app.conf.broker_url = "memory://"
+    app.conf.broker_transport = None  # the embedded default names its filesystem transport
     app.conf.broker_transport_options = {}
 
 

@@ -29,6 +29,7 @@ thumbnail images (binary files: back up MEDIA_ROOT, or let the link refresh make
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -264,6 +265,41 @@ class _Reader:
             ) from None
 
 
+# Deeper than any archive export_archive writes (its deepest value is a link's `extra`).
+MAX_DEPTH = 32
+# Edit counters and attempts are PositiveIntegerFields: 0 … 2**31 - 1 on every database.
+MAX_COUNTER = 2**31 - 1
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_values(data: Any) -> None:
+    """Refuse what no database can store, naming where it is: nesting deeper than MAX_DEPTH,
+    NUL characters (PostgreSQL refuses them) and lone surrogates (not encodable as UTF-8)."""
+    stack: list[tuple[Any, str, int]] = [(data, "archive", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise ArchiveError(_("%(path)s に NUL 文字があります。") % {"path": path})
+            if _SURROGATE.search(value):
+                raise ArchiveError(
+                    _("%(path)s に対のないサロゲート文字があります（UTF-8 にできません）。")
+                    % {"path": path}
+                )
+            continue
+        if isinstance(value, dict | list) and depth >= MAX_DEPTH:
+            raise ArchiveError(
+                _("%(path)s の入れ子が深すぎます（%(max)s 段まで）。")
+                % {"path": path, "max": MAX_DEPTH}
+            )
+        if isinstance(value, dict):
+            for key, item in value.items():
+                stack.append((key, f"{path} (key)", depth + 1))
+                stack.append((item, f"{path}.{key}"[:200], depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+
+
 def _restore_history(model, pk: int, **fields) -> None:
     # Timestamps and edit counters are recorded history, which no service sets by design;
     # restoring them is not an edit, so it bypasses save() (auto_now would overwrite them).
@@ -277,14 +313,15 @@ def archive_import(*, data: Any) -> dict[str, int]:
     if root.data.get("format") != FORMAT:
         raise ArchiveError(_("勉強会ボードのアーカイブ（JSON）ではありません。"))
     version = root.data.get("schema_version")
-    if version not in READABLE_VERSIONS or isinstance(version, bool):
+    if type(version) is not int or version not in READABLE_VERSIONS:
         raise ArchiveError(
             _(
-                "スキーマ %(found)s のアーカイブは読めません"
+                "archive.schema_version: スキーマ %(found)s のアーカイブは読めません"
                 "（このバージョンが読めるのは %(known)s）。"
             )
-            % {"found": version, "known": SCHEMA_VERSION}
+            % {"found": str(version)[:40], "known": SCHEMA_VERSION}
         )
+    _check_values(data)
     if User.objects.exists() or Meeting.objects.exists():
         raise ArchiveError(
             _("データベースが空ではありません。アーカイブは空のデータベースにだけ復元できます。")
@@ -363,7 +400,7 @@ class _Restore:
         _restore_history(
             Link,
             link.pk,
-            attempts=item.get("attempts", int),
+            attempts=_counter(item, "attempts", least=0),
             fetched_at=item.stamp("fetched_at"),
             **_history(item),
         )
@@ -505,10 +542,29 @@ def _tag_names(item: _Reader) -> list:
 
 
 def _history(item: _Reader) -> dict[str, Any]:
-    fields = {"created_at": item.stamp("created_at"), "updated_at": item.stamp("updated_at")}
+    fields: dict[str, Any] = {
+        "created_at": item.stamp("created_at"),
+        "updated_at": item.stamp("updated_at"),
+    }
     if "version" in item.data:
-        fields["version"] = item.get("version", int)
+        fields["version"] = _counter(item, "version", least=1)
     return fields
+
+
+def _counter(item: _Reader, key: str, *, least: int) -> int:
+    value = item.get(key, int)
+    if not least <= value <= MAX_COUNTER:
+        raise ArchiveError(
+            _("%(path)s.%(key)s は %(least)s から %(most)s までの整数です（%(found)s）。")
+            % {
+                "path": item.path,
+                "key": key,
+                "least": least,
+                "most": MAX_COUNTER,
+                "found": str(value)[:40],
+            }
+        )
+    return value
 
 
 def _create(item: _Reader, service, **kwargs):

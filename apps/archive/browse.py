@@ -147,10 +147,14 @@ def remark_counts(entries: list[SearchEntry]) -> dict[int, int]:
     return dict(rows)
 
 
+def valid_year(year: int) -> bool:
+    return dt.MINYEAR <= year <= dt.MAXYEAR
+
+
 def valid_month(year: int, month: int) -> bool:
     try:
         dt.date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):  # a 30-digit month overflows before it is checked
         return False
     return True
 

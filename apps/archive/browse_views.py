@@ -20,6 +20,8 @@ def archive_index(request: HtmxHttpRequest):
 
 
 def archive_year(request: HtmxHttpRequest, year: int):
+    if not browse.valid_year(year):
+        raise Http404(_("そのような年はありません。"))
     months = browse.meetings_of_year(year)
     return render(request, "archive/browse/year.html", {"year": year, "months": months})
 

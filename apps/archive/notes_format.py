@@ -255,15 +255,17 @@ class _Reader:
         body: list[Line] | None = None  # the current topic's note lines
         in_fence = False
         for line in lines:
+            if self.markdown and FENCE_RE.match(line.text):
+                in_fence = not in_fence
+            if not in_fence:
+                # Also inside the main topic: two pasted exports put the second one there.
+                self._refuse_second_meeting(line, title)
             if main is not None:
                 main.append(line)
                 continue
-            if self.markdown and FENCE_RE.match(line.text):
-                in_fence = not in_fence
             kind, match = (
                 ("text", None) if in_fence else _structural(line.text, markdown=self.markdown)
             )
-            self._refuse_second_meeting(line, title)
             if kind == "presenter":
                 assert match is not None  # every kind but "text" comes with its match
                 presenter = self._presenter(match.group(1), line)
@@ -304,7 +306,10 @@ class _Reader:
         return meeting
 
     def _refuse_second_meeting(self, line: Line, title: str) -> None:
-        match = DATE_LINE_RE.match(line.text) if title else None
+        """A line like the first one (a date and the same group name, or a bare date when the
+        first had no name), in either variant's spelling, starts a second meeting."""
+        text = HEADING_MARKS_RE.sub("", line.text, count=1) if self.markdown else line.text
+        match = DATE_LINE_RE.match(text)
         if match and normalize_name(match.group(4) or "") == title:
             raise NotesError(
                 _("2つ目の勉強会の日付行です。1つのファイルには1回分だけを入れてください。"),

@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
+        from . import checks  # noqa: F401 - registers the system checks
         from .converters import IsoDateConverter
 
         # Every app addresses meetings by date; register the converter once for all urlconfs.

@@ -58,10 +58,22 @@ def meeting_create(
 
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, **fields: object) -> Meeting:
-    for name in ("date", "title", "guidance", "status"):
+    """The edit form's save. A new status goes through meeting_set_status, as the agenda's
+    buttons do: the same allowed moves, and the same announcement (the agenda reminder)."""
+    stored = lock_meeting(meeting.pk)
+    for name in ("date", "title", "guidance"):
         if name in fields:
             setattr(meeting, name, fields[name])
-    return _save(meeting)
+    status = str(fields.get("status", stored.status))
+    if status != stored.status and status not in STATUS_MOVES.get(stored.status, set()):
+        raise ValidationError(
+            {"status": _status_move_refused(stored.status, status)},
+        )
+    meeting.status = stored.status  # a form-bound instance already carries the new one
+    meeting = _save(meeting)
+    if status != stored.status:
+        meeting = meeting_set_status(meeting=meeting, status=status)
+    return meeting
 
 
 def meeting_save(*, meeting: Meeting) -> Meeting:
@@ -200,6 +212,13 @@ STATUS_MOVES: dict[str, set[str]] = {
 }
 
 
+def _status_move_refused(current: str, status: str) -> ValidationError:
+    return ValidationError(
+        _("「%(from)s」から「%(to)s」には変更できません。"),
+        params={"from": Meeting.Status(current).label, "to": Meeting.Status(status).label},
+    )
+
+
 def move_in_list(ids: list[int], item: int, to_index: int) -> list[int]:
     ids = [i for i in ids if i != item]
     ids.insert(max(0, min(to_index, len(ids))), item)
@@ -233,10 +252,7 @@ def meeting_set_status(*, meeting: Meeting, status: str) -> Meeting:
     if status == current.status:
         return current
     if status not in STATUS_MOVES.get(current.status, set()):
-        raise ValidationError(
-            _("「%(from)s」から「%(to)s」には変更できません。"),
-            params={"from": current.get_status_display(), "to": Meeting.Status(status).label},
-        )
+        raise _status_move_refused(current.status, status)
     current.status = status
     current = _save(current)
     # The group sends the agenda reminder when a meeting is 確定.

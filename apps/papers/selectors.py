@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from apps.deepdives.models import DeepDive
@@ -162,6 +164,13 @@ class LibraryFilters:
     sort: str = "noted"
 
 
+def _has_category(code: str) -> Q:
+    if connection.features.supports_json_field_contains:
+        return Q(categories__contains=[code])
+    # SQLite has no JSON containment: look for the quoted code in the stored JSON text.
+    return Q(categories__icontains=json.dumps(code))
+
+
 def library_papers(filters: LibraryFilters) -> QuerySet[Paper]:
     """The library's papers, filtered and sorted; the caller pages them."""
     papers = (
@@ -172,7 +181,7 @@ def library_papers(filters: LibraryFilters) -> QuerySet[Paper]:
     if filters.tag:
         papers = papers.filter(tags__slug=filters.tag)
     if filters.category:
-        papers = papers.filter(categories__contains=[filters.category])
+        papers = papers.filter(_has_category(filters.category))
     if filters.year:
         papers = papers.filter(published__year=filters.year)
     if filters.noted_by:

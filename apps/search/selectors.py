@@ -311,9 +311,13 @@ def _hit(entry: SearchEntry, query: SearchQuery) -> Hit:
     )
 
 
+# Far beyond any real result; keeps a hostile `?page=` from overflowing the SQL offset.
+MAX_PAGE = 1_000_000
+
+
 def _page_number(page: int | str | None) -> int:
     try:
-        return max(1, int(page or 1))
+        return min(MAX_PAGE, max(1, int(page or 1)))
     except (TypeError, ValueError):
         return 1
 

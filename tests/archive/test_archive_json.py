@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -206,3 +210,84 @@ def test_an_archive_of_schema_1_without_papers_is_still_restored(archive):
     # Papers named by the restored links come back with them; the notes were not in it.
     assert Paper.objects.filter(key="arxiv:1706.03762").exists()
     assert not LibraryNote.objects.exists()
+
+
+def _deep(levels: int):
+    value: object = "x"
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda a: a.update(schema_version=10**30), "archive.schema_version"),
+        (lambda a: a.update(schema_version=-1), "archive.schema_version"),
+        (lambda a: a.update(schema_version=2.0), "archive.schema_version"),
+        (
+            lambda a: a["meetings"][1]["presenters"][0]["topics"][0].update(version=10**30),
+            r"archive.meetings\[1\].presenters\[0\].topics\[0\].version",
+        ),
+        (
+            lambda a: a["meetings"][1]["presenters"][0]["topics"][0].update(version=-3),
+            r"archive.meetings\[1\].presenters\[0\].topics\[0\].version",
+        ),
+        (lambda a: a["links"][0].update(attempts=2**40), r"archive.links\[0\].attempts"),
+        (lambda a: a["links"][0].update(extra=_deep(200)), r"archive.links\[0\].extra"),
+        (
+            lambda a: a["meetings"][0].update(title="勉強会\ud800"),
+            r"archive.meetings\[0\].title.*サロゲート",
+        ),
+        (
+            lambda a: a["meetings"][1]["presenters"][0]["topics"][0].update(notes="a\x00b"),
+            r"archive.meetings\[1\].presenters\[0\].topics\[0\].notes.*NUL",
+        ),
+        (lambda a: a["members"][0].update(handle="fr\x00"), r"archive.members\[0\].handle"),
+    ],
+)
+def test_a_hostile_archive_is_refused_naming_the_field(archive, change, field):
+    exported = archive_export()
+    change(exported)
+    empty_the_database()
+
+    with pytest.raises(ArchiveError, match=field) as refused:
+        archive_import(data=exported)
+
+    assert "\n" not in str(refused.value)
+    assert not User.objects.exists()
+    assert not Meeting.objects.exists()
+    assert not Link.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "入れ子が深すぎます"),
+        ('{"format": "benkyokai-archive", "schema_version": ' + "9" * 5000 + "}", "digits"),
+        (
+            '{"format": "benkyokai-archive", "schema_version": 2, "members": ["\\ud800"]}',
+            "サロゲート",
+        ),
+    ],
+)
+def test_the_command_refuses_a_hostile_file_in_one_line_with_exit_code_1(tmp_path, text, message):
+    path = tmp_path / "hostile.json"
+    path.write_text(text, encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_archive", str(path)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        # A database of its own, never the test run's: the file must be refused before any write.
+        env={
+            **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},
+            "DATA_DIR": str(tmp_path),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        },
+    )
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr

@@ -240,6 +240,27 @@ def test_bad_files_are_refused_with_a_clear_problem_and_write_nothing(name, data
     assert all(n == 0 for n in row_counts().values())
 
 
+@pytest.mark.parametrize(
+    ("name", "first", "second"),
+    [
+        ("constructs.txt", "2024-06-14 機械学習勉強会", "2024-06-21 機械学習勉強会"),
+        ("constructs.md", "# 2024-06-21 機械学習勉強会", "# 2024-06-28 機械学習勉強会"),
+    ],
+)
+def test_two_exports_pasted_into_one_file_are_refused_at_the_second_date_line(name, first, second):
+    # The second export follows the first one's main topic, so its date line lands in the body.
+    one = fixture_text(name)
+    text = one + "\n" + one.replace(first, second, 1)
+
+    report = import_text(text, name=name)
+
+    assert (report.status, report.ok) == ("refused", False)
+    errors = [p for p in report.problems if p.level == "error"]
+    assert [p.line for p in errors] == [len(one.splitlines()) + 2]
+    assert "2つ目の勉強会の日付行" in errors[0].message
+    assert all(n == 0 for n in row_counts().values())
+
+
 def test_shift_jis_export_imports_like_utf8_and_says_so():
     text = fixture_text("constructs.txt").replace("•", "・")
 

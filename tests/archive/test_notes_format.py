@@ -268,6 +268,17 @@ def test_two_meetings_in_one_file_are_refused():
     assert caught.value.line == 7
 
 
+def test_a_second_bare_date_line_is_refused_when_the_first_has_no_name():
+    with pytest.raises(nf.NotesError) as caught:
+        nf.parse("2024-01-01\n\n@A\n\n[blog] t\n\n2024-01-08\n")
+    assert caught.value.line == 7
+
+
+def test_a_date_in_the_notes_is_no_second_meeting():
+    meeting = nf.parse("2024-01-01 機械学習勉強会\n\n@A\n\n[blog] t\n\n2024-01-08 に続きを話す\n")
+    assert meeting.presenters[0].topics[0].notes == "2024-01-08 に続きを話す"
+
+
 def test_structural_lines_inside_notes_need_the_left_margin():
     meeting = nf.parse(
         "2024-01-01 会\n\n@A\n\n[blog] t\n\n  • @someone に聞く\n  • [blog] も参照\n"

@@ -251,6 +251,19 @@ def test_feeds_need_a_valid_token_without_a_session(group, client, name):
 
 
 @pytest.mark.parametrize("name", FEEDS)
+def test_only_the_whole_token_opens_a_feed(group, client, token, name):
+    # Candidates are found by the first characters; the rest must match too, in full.
+    for guess in (
+        token[:8],
+        token[:-1],
+        token[:-1] + ("A" if token[-1] != "A" else "B"),
+        token + "x",
+    ):
+        assert client.get(reverse(name), {"token": guess}).status_code == 403
+    assert client.get(reverse(name), {"token": token}).status_code == 200
+
+
+@pytest.mark.parametrize("name", FEEDS)
 def test_a_token_works_without_a_session(group, client, token, name):
     response = client.get(reverse(name), {"token": token})
 

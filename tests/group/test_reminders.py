@@ -364,6 +364,25 @@ def test_locking_the_agenda_posts_it_in_order_once(
     assert Reminder.objects.get(kind="agenda").status == "sent"
 
 
+def test_locking_through_the_meeting_edit_form_posts_the_agenda_too(
+    webhook: Webhook, group, eager_tasks, django_capture_on_commit_callbacks, organizer_client
+):
+    meeting = factories.meeting(date=group.today() + dt.timedelta(days=2))
+    factories.topic(meeting=meeting, kind=Topic.Kind.PAPER, title="Attention Is All You Need")
+    edit = reverse("meetings:edit", kwargs={"date": meeting.date})
+    form = {"date": meeting.date.isoformat(), "title": meeting.title, "guidance": "案内"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organizer_client.post(edit, {**form, "status": "locked"})
+    with django_capture_on_commit_callbacks(execute=True):
+        organizer_client.post(edit, {**form, "title": "特別回", "status": "locked"})  # no move
+
+    [text] = webhook.texts
+    assert "アジェンダが確定しました" in text
+    assert "Attention Is All You Need" in text
+    assert Reminder.objects.get(kind="agenda").status == "sent"
+
+
 def test_queue_agenda_reminder_does_nothing_without_reason(
     group, webhook: Webhook, django_capture_on_commit_callbacks
 ):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import socket
+import threading
 
 import pypdfium2 as pdfium
 import pytest
@@ -13,6 +16,7 @@ from pytest_httpserver import HTTPServer
 
 from apps.links import fetching, tasks
 from apps.links.models import Link
+from apps.links.resolvers import resolve
 from apps.topics.models import Topic
 from tests import factories
 from tests.links.fixtures import allow_local_server, load
@@ -174,6 +178,49 @@ def test_transient_failure_is_retried_then_reported(local, httpserver):
     link = Link.objects.get(pk=topic.link_id)
     assert link.status == "failed"
     assert len(httpserver.log) == tasks.MAX_RETRIES + 1
+
+
+def test_a_fetch_cut_mid_headers_by_the_deadline_is_a_retried_timeout(settings, monkeypatch):
+    # A server that sends its status line and then one header line at a time, never the end.
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+    connections = []
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _addr = listener.accept()
+            except TimeoutError:
+                continue
+            connections.append(conn)
+            with conn, contextlib.suppress(OSError):
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\n")
+                while not stop.wait(0.05):
+                    conn.sendall(b"X-Drip: 1\r\n")
+                    if len(connections) > 10:
+                        return
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    settings.LINK_FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    settings.LINK_FETCH_ALLOWED_PORTS = [port]
+    monkeypatch.setattr(fetching, "resolve", lambda target: resolve(target, timeout=0.4))
+    monkeypatch.setattr(tasks, "backoff", lambda retries: 0)
+    try:
+        topic = factories.topic(url=f"http://127.0.0.1:{port}/slow", title="遅いページ")
+        tasks.fetch_link.apply(args=[topic.link_id])
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
+
+    link = Link.objects.get(pk=topic.link_id)
+    assert (link.status, link.failure_reason) == ("failed", "timeout")
+    assert "時間内に応答しませんでした" in link.failure_message
+    assert len(connections) == tasks.MAX_RETRIES + 1  # retried, as a timeout is
 
 
 def test_blocked_address_is_refused_and_said_so(settings):

@@ -77,6 +77,23 @@ def test_organizer_edits_a_meeting(organizer_client):
     assert (meeting.title, meeting.status) == ("特別回", "locked")
 
 
+@pytest.mark.parametrize(
+    ("start", "to"), [("open", "held"), ("draft", "locked"), ("held", "open"), ("skipped", "held")]
+)
+def test_the_edit_form_refuses_a_status_move_the_agenda_refuses(organizer_client, start, to):
+    meeting = factories.meeting(date=dt.date(2025, 4, 4), status=start)
+
+    response = organizer_client.post(
+        reverse("meetings:edit", kwargs={"date": meeting.date}),
+        form_data(title="特別回", status=to),
+    )
+
+    assert response.status_code == 200  # the form again, with the reason on the status field
+    assert "には変更できません" in response.content.decode()
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.status) == ("機械学習勉強会", start)  # nothing saved
+
+
 @pytest.mark.parametrize("url_name", ["meetings:create", "meetings:edit"])
 def test_members_cannot_create_or_edit_meetings(member_client, url_name):
     meeting = factories.meeting(date=dt.date(2025, 4, 4))

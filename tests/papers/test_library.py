@@ -272,6 +272,17 @@ def test_the_library_filters_by_tag_presented_and_member(member_client, member):
     assert "arxiv:2503.08026" not in by_member
 
 
+def test_the_library_filters_by_arxiv_category_on_either_database(member_client):
+    Paper.objects.create(
+        key="arxiv:2501.00001", title="Speech paper", categories=["cs.CL", "cs.SD"]
+    )
+    Paper.objects.create(key="arxiv:2501.00002", title="Vision paper", categories=["cs.CLX"])
+    page = member_client.get(reverse("papers:library"), {"category": "cs.CL"})
+    assert page.status_code == 200
+    assert "Speech paper" in page.content.decode()
+    assert "Vision paper" not in page.content.decode()
+
+
 def test_the_upload_page_imports_a_members_file(member_client, member):
     upload = SimpleUploadedFile(DIGEST, sample(DIGEST), content_type="text/plain")
     response = member_client.post(reverse("papers:import"), {"files": [upload]})

@@ -535,6 +535,14 @@ def _deadline_guard(conn: HTTPConnection, deadline: _Deadline) -> Iterator[None]
         yield
     except _TRANSPORT_ERRORS as exc:
         raise _transport_error(exc, timed_out=watchdog.fired or deadline.expired()) from exc
+    except FetchError as exc:
+        if watchdog.fired and exc.reason != "timeout":
+            # A cut mid-headers reads as a complete, shorter header block: no Content-Type
+            # ("unsupported content type", never retried) or no Location. It was the deadline.
+            raise FetchError(
+                "timeout", detail=f"total deadline passed in the headers ({exc.detail})"
+            ) from exc
+        raise
     finally:
         watchdog.stop()
     if watchdog.fired:

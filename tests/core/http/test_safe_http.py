@@ -641,9 +641,12 @@ def test_slow_drip_body_is_cut_at_the_total_deadline(site: Site, release: thread
     assert time.monotonic() - started < 1.5
 
 
+@pytest.mark.parametrize("accept", [(), ACCEPT_HTML], ids=["any type", "html only"])
 def test_slow_drip_headers_are_cut_at_the_total_deadline(
-    site: Site, release: threading.Event, settings
+    site: Site, release: threading.Event, settings, accept
 ) -> None:
+    # Cut mid-headers, the response has no Content-Type yet: that must still read as the
+    # deadline (retried), not as "unsupported content type" (never retried).
     # pytest-httpserver always sends whole header blocks, so a raw socket plays the server
     # that dribbles its headers: every line arrives within any per-read timeout.
     listener = socket.create_server(("127.0.0.1", 0))
@@ -666,12 +669,18 @@ def test_slow_drip_headers_are_cut_at_the_total_deadline(
     started = time.monotonic()
     try:
         with pytest.raises(FetchError) as caught:
-            fetch(f"http://board.test:{port}/", max_bytes=100, timeout=0.5, resolver=site.dns)
+            fetch(
+                f"http://board.test:{port}/",
+                max_bytes=100,
+                timeout=0.5,
+                accept=accept,
+                resolver=site.dns,
+            )
     finally:
         release.set()
         listener.close()
         thread.join(timeout=5)
-    assert caught.value.reason == "timeout"
+    assert (caught.value.reason, caught.value.transient) == ("timeout", True)
     assert time.monotonic() - started < 1.5
 
 

@@ -17,8 +17,12 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, **options):
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CommandError(f"{file}: {exc}") from exc
+        except RecursionError:
+            # Thousands of nested brackets: the parser gives up before any field is known.
+            raise CommandError(f"{file}: JSONの入れ子が深すぎます。") from None
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            # ValueError also covers json.JSONDecodeError and a number too long to read.
+            raise CommandError(f"{file}: {str(exc)[:300]}") from exc
         try:
             counts = archive_import(data=data)
         except ArchiveError as exc:

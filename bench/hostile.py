@@ -1,0 +1,170 @@
+"""Hostile input replayed: every URL pattern with hostile path and query values, and malformed
+JSON archives; prints what was tried, how many answered 500 (or crashed), and the slowest.
+
+    uv run python bench/hostile.py [--postgres] [--slowest 5]
+
+The URL corpus is tests/hostile.py's (the one tests/core/test_hostile_urls.py asserts on), as
+an anonymous visitor (BOARD_PUBLIC_READ on, so the views are reached), a member and an
+organizer. The baseline is the same run's all-valid URLs (no hostile value): their median and
+slowest beside the hostile ones'. Goals: 0 × 500, no request over 1 s, every bad archive
+refused (ArchiveError / CommandError), none crashing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _setup import add_database_arguments, throwaway_database
+
+SLOW_SECONDS = 1.0
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms"
+
+
+def replay_urls(show: int) -> bool:
+    from django.test import Client, override_settings
+
+    from tests import factories
+    from tests.hostile import STAFF, replay, world
+
+    valid = world()
+    member, organizer, staff = Client(), Client(), Client()
+    member.force_login(factories.MemberFactory(handle="bench-member"))
+    organizer.force_login(factories.MemberFactory(handle="bench-organizer", is_organizer=True))
+    staff.force_login(
+        factories.MemberFactory(
+            handle="bench-staff", is_organizer=True, is_staff=True, is_superuser=True
+        )
+    )
+    clients = {"anonymous": Client(), "member": member, "organizer": organizer, STAFF: staff}
+    started = time.perf_counter()
+    with override_settings(DEBUG=False, BOARD_PUBLIC_READ=True):
+        report = replay(clients, valid)
+    wall = time.perf_counter() - started
+
+    baseline = [o for o in report.outcomes if not o.probe.hostile]
+    hostile = [o for o in report.outcomes if o.probe.hostile]
+    statuses: dict[int, int] = {}
+    for o in report.outcomes:
+        statuses[o.status // 100 * 100] = statuses.get(o.status // 100 * 100, 0) + 1
+    print(
+        f"urls     {len(report.outcomes):,} requests in {wall:.1f} s "
+        f"({len(baseline)} all-valid, {len(hostile):,} hostile); anonymous, member, "
+        "organizer, and staff for the admin"
+    )
+    print("statuses " + "  ".join(f"{k // 100}xx {v:,}" for k, v in sorted(statuses.items())))
+    print(f"500s     {len(report.failures)}")
+    for o in report.failures[:show]:
+        print(f"         {o.probe.role} {o.probe.method} {o.probe.url[:100]} → {o.error}")
+    print(f"{'':9}{'median':>12}{'slowest':>12}")
+    for label, group in (("valid", baseline), ("hostile", hostile)):
+        times = [o.seconds for o in group]
+        print(f"{label:9}{_ms(statistics.median(times)):>12}{_ms(max(times)):>12}")
+    slowest = sorted(report.outcomes, key=lambda o: o.seconds, reverse=True)[:show]
+    print("slowest")
+    for o in slowest:
+        probe = o.probe
+        print(f"  {_ms(o.seconds):>10}  {o.status}  {probe.role} {probe.method} {probe.url[:90]}")
+    ratio = statistics.median(o.seconds for o in hostile) / statistics.median(
+        o.seconds for o in baseline
+    )
+    print(f"ratio    {ratio:.2f}× (hostile median / valid median)")
+    over = [o for o in report.outcomes if o.seconds > SLOW_SECONDS]
+    print(
+        f"goal     0 × 500: {'yes' if not report.failures else 'no'}   "
+        f"no request over {SLOW_SECONDS:.0f} s: {'yes' if not over else f'no ({len(over)})'}"
+    )
+    return not report.failures
+
+
+def replay_archives() -> bool:
+    from django.core.management import CommandError, call_command
+    from django.db import transaction
+
+    from apps.accounts.models import User
+    from apps.archive.archive_json import ArchiveError, archive_export, archive_import
+    from apps.meetings.models import Meeting
+    from tests.hostile import HOSTILE_ARCHIVE_FILES, HOSTILE_ARCHIVES
+
+    exported = json.dumps(archive_export())
+    rows: list[tuple[str, str, float]] = []
+
+    class Rollback(Exception):
+        pass
+
+    def attempt(label: str, run) -> None:
+        started = time.perf_counter()
+        try:
+            with transaction.atomic():
+                run()
+                raise Rollback
+        except Rollback:
+            outcome = "accepted"
+        except (ArchiveError, CommandError) as exc:
+            outcome = "refused: " + str(exc).splitlines()[0][:70]
+        except Exception as exc:  # a crash is what this replay looks for
+            outcome = f"CRASH {type(exc).__name__}: {str(exc)[:60]}"
+        rows.append((label, outcome, time.perf_counter() - started))
+
+    try:
+        with transaction.atomic():
+            Meeting.objects.all().delete()
+            User.objects.all().delete()  # restore needs an empty board; all rolled back below
+            attempt(
+                "the valid export (baseline)", lambda: archive_import(data=json.loads(exported))
+            )
+            for label, change in HOSTILE_ARCHIVES:
+
+                def run(change=change):
+                    data = json.loads(exported)
+                    change(data)
+                    archive_import(data=data)
+
+                attempt(label, run)
+            with tempfile.TemporaryDirectory() as folder:
+                for label, text in HOSTILE_ARCHIVE_FILES:
+                    path = Path(folder) / "archive.json"
+                    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+                    attempt(label, lambda path=path: call_command("import_archive", str(path)))
+            raise Rollback
+    except Rollback:
+        pass
+
+    crashed = [r for r in rows if r[1].startswith("CRASH")]
+    wrongly_accepted = [r for r in rows[1:] if r[1] == "accepted"]
+    print(
+        f"\narchives {len(rows) - 1} malformed + the valid export ({len(exported):,} bytes of JSON)"
+    )
+    for label, outcome, seconds in rows:
+        print(f"  {_ms(seconds):>10}  {label:32} {outcome}")
+    slowest = max(rows[1:], key=lambda r: r[2])
+    print(f"slowest  {slowest[0]}: {_ms(slowest[2])} (valid export: {_ms(rows[0][2])})")
+    print(
+        f"goal     every one refused: {'yes' if not wrongly_accepted else 'no'}   "
+        f"no crash: {'yes' if not crashed else f'no ({len(crashed)})'}"
+    )
+    return not crashed and not wrongly_accepted
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--slowest", type=int, default=5, help="how many slowest requests to list")
+    args = add_database_arguments(parser).parse_args()
+    with throwaway_database(args, label="bench_hostile") as vendor:
+        print(f"database {vendor}")
+        replay_urls(args.slowest)
+        replay_archives()
+
+
+if __name__ == "__main__":
+    main()
