@@ -12,13 +12,12 @@ from apps.board.selectors import meeting_board
 from apps.core.htmx import HtmxHttpRequest
 from apps.papers.models import PaperMatch
 
-from . import selectors
+from . import selectors, tasks
 from .exporter import meeting_markdown
 from .forms import NotesUploadForm
-from .importer import import_notes
 from .notes_format import MAX_BYTES
 from .permissions import can_import_notes
-from .services import import_run_create
+from .services import import_run_queue
 
 
 @login_required
@@ -28,15 +27,17 @@ def notes_import(request: MemberRequest):
     posted = request.method == "POST"
     form = NotesUploadForm(request.POST, request.FILES) if posted else NotesUploadForm()
     if posted and form.is_valid():
-        dry_run = form.cleaned_data["dry_run"]
-        reports = [
-            # Never more than the limit in memory: a bigger file is refused by its size.
-            import_notes(
-                data=upload.read(MAX_BYTES + 1), name=upload.name, dry_run=dry_run, size=upload.size
-            )
+        # Never more than the limit read: a bigger file is refused by its size, in the worker,
+        # beside the others' reports.
+        files = [
+            (upload.name, upload.read(MAX_BYTES + 1), upload.size)
             for upload in form.cleaned_data["files"]
         ]
-        run = import_run_create(uploaded_by=request.user, dry_run=dry_run, reports=reports)
+        run = import_run_queue(
+            uploaded_by=request.user, dry_run=form.cleaned_data["dry_run"], files=files
+        )
+        # The worker imports the files one by one; the report page shows its progress.
+        tasks.import_notes_files.delay_on_commit(run.pk)
         return redirect(run)
     context = {
         "form": form,
@@ -54,6 +55,11 @@ def import_report(request: HtmxHttpRequest, run_id: int):
     run = selectors.import_run(run_id=run_id)
     if run is None:
         raise Http404(_("この取り込みの記録はありません。"))
+    if request.htmx and run.finished:
+        # The progress bar was polling: show the whole report now.
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
     context = {"run": run, "paper_counts": PaperMatch.objects.counts()}
     return render(request, "archive/report.html", context)
 

@@ -19,6 +19,20 @@ pytestmark = pytest.mark.django_db
 URL = reverse("archive:import")
 
 
+@pytest.fixture(autouse=True)
+def _imports_done_at_once(monkeypatch):
+    """These tests are about the page and its report: the files queued by an upload are
+    imported right away, as the worker would do them (tests/archive/test_import_worker.py has
+    the real worker, the progress bar and the time limit)."""
+    from apps.archive import services, tasks
+
+    def work_off(run_id: int) -> None:
+        while services.import_run_next_file(run_id=run_id):
+            pass
+
+    monkeypatch.setattr(tasks.import_notes_files, "delay_on_commit", work_off)
+
+
 def upload(name: str, data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="text/plain")
 

@@ -18,7 +18,13 @@ Each call builds its own Markdown and Cleaner instances (neither is thread-safe)
 
 from __future__ import annotations
 
-from .render import Rendered, render_ahead, render_markdown
+from .render import RenderDeadlineExceeded, Rendered, render_ahead, render_markdown
 from .sanitize import HEADING_ID_PREFIX
 
-__all__ = ["HEADING_ID_PREFIX", "Rendered", "render_ahead", "render_markdown"]
+__all__ = [
+    "HEADING_ID_PREFIX",
+    "RenderDeadlineExceeded",
+    "Rendered",
+    "render_ahead",
+    "render_markdown",
+]

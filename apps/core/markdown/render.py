@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -78,14 +79,26 @@ _ahead: ContextVar[dict[tuple[str, bool], Rendered] | None] = ContextVar(
 )
 
 
+class RenderDeadlineExceeded(TimeoutError):
+    """render_ahead ran past its deadline (checked between texts, each of which is bounded)."""
+
+
 @contextmanager
-def render_ahead(sources: Iterable[tuple[str, bool]]) -> Iterator[None]:
+def render_ahead(
+    sources: Iterable[tuple[str, bool]], *, deadline: float | None = None
+) -> Iterator[None]:
     """Render these (source, with_toc) pairs now; render_markdown inside the block reuses them.
 
     An importer renders a whole file before it opens its transaction, so the database's write
-    lock is held only while rows are written, not while Markdown is parsed.
+    lock is held only while rows are written, not while Markdown is parsed. `deadline` is a
+    time.monotonic() value; past it RenderDeadlineExceeded is raised (works in any worker pool,
+    also where Celery's time limits do not).
     """
-    done = {(source, toc): render_markdown(source, with_toc=toc) for source, toc in sources}
+    done: dict[tuple[str, bool], Rendered] = {}
+    for source, toc in sources:
+        if deadline is not None and time.monotonic() > deadline:
+            raise RenderDeadlineExceeded
+        done[(source, toc)] = render_markdown(source, with_toc=toc)
     token = _ahead.set({**(_ahead.get() or {}), **done})
     try:
         yield
