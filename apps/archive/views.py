@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -17,7 +19,9 @@ from .exporter import meeting_markdown
 from .forms import NotesUploadForm
 from .notes_format import MAX_BYTES
 from .permissions import can_import_notes
-from .services import import_run_queue
+from .services import import_run_next_file, import_run_queue
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -36,8 +40,15 @@ def notes_import(request: MemberRequest):
         run = import_run_queue(
             uploaded_by=request.user, dry_run=form.cleaned_data["dry_run"], files=files
         )
-        # The worker imports the files one by one; the report page shows its progress.
-        tasks.import_notes_files.delay_on_commit(run.pk)
+        # The worker imports the files one by one; the report page shows its progress. The run
+        # is committed by now (import_run_queue is its own transaction).
+        try:
+            tasks.import_notes_files.delay(run.pk)
+        except Exception:
+            # No broker: import here rather than leave the upload waiting for ever.
+            logger.exception("Queueing import run %s failed; importing in the request", run.pk)
+            while import_run_next_file(run_id=run.pk):
+                pass
         return redirect(run)
     context = {
         "form": form,

@@ -30,7 +30,7 @@ def _imports_done_at_once(monkeypatch):
         while services.import_run_next_file(run_id=run_id):
             pass
 
-    monkeypatch.setattr(tasks.import_notes_files, "delay_on_commit", work_off)
+    monkeypatch.setattr(tasks.import_notes_files, "delay", work_off)
 
 
 def upload(name: str, data: bytes) -> SimpleUploadedFile:
