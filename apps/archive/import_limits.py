@@ -23,6 +23,10 @@ from .notes_format import ParsedMeeting, Problem
 # A meeting has a dozen presenters and a few dozen people leaving remarks.
 MAX_PRESENTERS_PER_FILE = 100
 MAX_NEW_MEMBERS_PER_FILE = 100
+# …about 30 topics and 150 remarks: rows one transaction writes stay few (110,000 remark lines
+# held SQLite's write lock for minutes).
+MAX_TOPICS_PER_FILE = 500
+MAX_REMARKS_PER_FILE = 3_000
 # More than this many over-long fields are one refusal: the file is not one meeting's notes.
 MAX_PROBLEMS_LISTED = 20
 
@@ -46,6 +50,21 @@ def _checks(parsed: ParsedMeeting) -> Iterator[Problem | None]:
                 "（1回分の勉強会のノートではないようです）。"
             )
             % {"count": f"{len(parsed.presenters):,}", "limit": MAX_PRESENTERS_PER_FILE},
+        )
+    topics = sum(len(presenter.topics) for presenter in parsed.presenters)
+    if topics > MAX_TOPICS_PER_FILE:
+        yield Problem(
+            None,
+            _("トピックが%(count)s件あります。1ファイルに%(limit)s件までです。")
+            % {"count": f"{topics:,}", "limit": MAX_TOPICS_PER_FILE},
+        )
+    remarks = sum(len(t.remarks) for p in parsed.presenters for t in p.topics)
+    remarks += len(parsed.deep_dive.remarks) if parsed.deep_dive else 0
+    if remarks > MAX_REMARKS_PER_FILE:
+        yield Problem(
+            None,
+            _("コメントが%(count)s件あります。1ファイルに%(limit)s件までです。")
+            % {"count": f"{remarks:,}", "limit": f"{MAX_REMARKS_PER_FILE:,}"},
         )
     yield _too_long(_("案内"), parsed.guidance, GUIDANCE_MAX_CHARS, 1)
     for presenter in parsed.presenters:

@@ -12,7 +12,11 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from apps.archive.import_limits import MAX_NEW_MEMBERS_PER_FILE, MAX_PRESENTERS_PER_FILE
+from apps.archive.import_limits import (
+    MAX_NEW_MEMBERS_PER_FILE,
+    MAX_PRESENTERS_PER_FILE,
+    MAX_REMARKS_PER_FILE,
+)
 from apps.archive.importer import import_notes
 from apps.core.markdown import render as markdown_render
 from apps.core.markdown.limits import REMARK_MAX_CHARS, TOPIC_NOTES_MAX_CHARS
@@ -78,6 +82,17 @@ def test_a_file_creating_too_many_members_is_refused_naming_the_first_one_over()
     assert f"@r{MAX_NEW_MEMBERS_PER_FILE - 1}" in error.message  # the first one over the cap
     assert factories.User.objects.count() == 0
     assert not Remark.objects.exists()
+
+
+@pytest.mark.django_db
+def test_too_many_remarks_are_one_clear_refusal():
+    remarks = "".join(f"    [fr] {n}\n" for n in range(MAX_REMARKS_PER_FILE + 1))
+    report = imported(HEAD + presenter_block(1, "  • 箇条書き\n" + remarks))
+    assert report.status == "refused"
+    errors = [p.message for p in report.problems if p.level == "error"]
+    count, limit = f"{MAX_REMARKS_PER_FILE + 1:,}", f"{MAX_REMARKS_PER_FILE:,}"
+    assert errors == [f"コメントが{count}件あります。1ファイルに{limit}件までです。"]
+    assert nothing_written()
 
 
 @pytest.mark.django_db

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PRINT = (
     "import json; from django.conf import settings as s; "
@@ -62,3 +64,17 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
     assert config["debug"] is False
     assert config["engine"] == "django.db.backends.postgresql"
     assert config["broker"] == "redis://127.0.0.1:6379/0"
+
+
+@pytest.mark.django_db
+def test_sqlite_readers_wait_for_a_writer_instead_of_failing():
+    """WAL (readers never wait for the writer) and a busy timeout (writers queue up)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL readers never wait for writers")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] >= 10_000
