@@ -15,6 +15,7 @@ import pytest
 from apps.core.markdown import render_ahead, render_markdown
 from apps.core.markdown.limits import (
     DEEP_DIVE_BODY_MAX_CHARS,
+    HEADING_COST,
     MAX_BLOCK_ELEMENTS,
     MAX_LINE_CONTAINERS,
     MAX_LINES,
@@ -51,12 +52,13 @@ def test_thousands_of_headings_keep_a_capped_toc_and_all_their_text() -> None:
     rendered = timed(source)
     root = parse(rendered.html)
     headings = root.find_all("h2")
-    assert len(headings) == MAX_LINES
+    assert len(headings) == MAX_BLOCK_ELEMENTS // HEADING_COST
     assert len(parse(rendered.toc_html).find_all("a")) == MAX_TOC_ENTRIES
-    # Past the line cap the headings are text as written, in order, down to the last one.
-    rest = root.find_all("pre")[-1].text.strip()
-    assert rest.startswith(f"## 見出し {MAX_LINES}\n")
-    assert rest.endswith("## 見出し 6999")
+    # Past the budget the headings are text, in order, down to the last one (past the line cap
+    # as written).
+    texts = [pre.text.strip() for pre in root.find_all("pre")]
+    assert texts[0].startswith(f"見出し {len(headings)}\n")
+    assert texts[-1].endswith("## 見出し 6999")
 
 
 def test_a_long_table_is_cut_after_its_row_cap_and_the_rows_stay_as_text() -> None:

@@ -19,7 +19,13 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from .limits import MAX_BLOCK_ELEMENTS, MAX_LINE_CONTAINERS, MAX_LINES, MAX_TABLE_ROWS
+from .limits import (
+    HEADING_COST,
+    MAX_BLOCK_ELEMENTS,
+    MAX_LINE_CONTAINERS,
+    MAX_LINES,
+    MAX_TABLE_ROWS,
+)
 
 # A `<` is hidden from python-markdown as this placeholder (a Unicode noncharacter, removed from
 # the input) and comes back as `&lt;` after rendering: the reader sees the same `<`.
@@ -204,6 +210,7 @@ class InlineBudgetTreeprocessor(Treeprocessor):
 
 # Where the rest of a document over the element budget goes: an element its parent may hold.
 _PLAIN_CHILD = {"ul": "li", "ol": "li", "tr": "td", "thead": "tr", "tbody": "tr", "table": "tbody"}
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _STASH_RE = re.compile(r"\x02wzxhzdk:(\d+)\x03")  # markdown.util.HTML_PLACEHOLDER
 _HTML_TAG_RE = re.compile(r"<[^>]*>")
 
@@ -212,7 +219,8 @@ class BlockBudgetTreeprocessor(Treeprocessor):
     """Past MAX_BLOCK_ELEMENTS block elements, the rest of the document is one plain text.
 
     Sanitizing costs about 10–25 µs per element, so a bound on elements is a bound on time
-    whatever the shape (50,000 one-word list items, headings or table cells). Raw HTML and
+    whatever the shape (50,000 one-word list items, headings or table cells); a heading counts
+    as HEADING_COST elements (its anchor and TOC entry cost that much again). Raw HTML and
     fenced code blocks (stashed away as placeholders by now) count by their tags. The text
     stays readable and in order; only its structure is dropped.
     """
@@ -227,7 +235,7 @@ class BlockBudgetTreeprocessor(Treeprocessor):
             if index >= len(parent):
                 continue
             child = parent[index]
-            count += 1
+            count += HEADING_COST if child.tag in _HEADINGS else 1
             for text in (child.text, child.tail):
                 if text and "\x02" in text:
                     for found in _STASH_RE.finditer(text):

@@ -27,6 +27,8 @@ MARKDOWN_MAX_CHARS = max(
 # structure; the rest of it is shown as preformatted text. A 40,000-character main topic has
 # about 1,500.
 MAX_BLOCK_ELEMENTS = 6_000
+# What a heading counts against that budget: its anchor and TOC entry cost three elements more.
+HEADING_COST = 4
 # Written (non-blank) lines one document renders as Markdown; the rest is shown preformatted,
 # as written. A 40,000-character main topic has about 800.
 MAX_LINES = 6_000
