@@ -155,8 +155,16 @@ def test_an_archive_imported_before_is_queued_on_reimport(django_capture_on_comm
 
 
 def test_the_upload_page_queues_the_search_and_the_worker_attaches_the_paper(
-    organizer_client, arxiv, django_capture_on_commit_callbacks, sent
+    organizer_client, arxiv, django_capture_on_commit_callbacks, sent, monkeypatch
 ):
+    from apps.archive import services as archive_services
+    from apps.archive import tasks as archive_tasks
+
+    def import_as_the_worker_does(run_id: int) -> None:
+        while archive_services.import_run_next_file(run_id=run_id):
+            pass
+
+    monkeypatch.setattr(archive_tasks.import_notes_files, "delay", import_as_the_worker_does)
     arxiv.answer(ATTENTION_PHRASE, "arxiv_search_attention.xml")
     upload = SimpleUploadedFile(
         "constructs.txt", fixture_bytes("constructs.txt"), content_type="text/plain"
