@@ -26,12 +26,12 @@ MARKDOWN_MAX_CHARS = max(
 # Block elements (paragraphs, list items, headings, table cells, …) one document renders as
 # structure; the rest of it is shown as preformatted text. A 40,000-character main topic has
 # about 1,500.
-MAX_BLOCK_ELEMENTS = 6_000
+MAX_BLOCK_ELEMENTS = 5_000
 # What a heading counts against that budget: its anchor and TOC entry cost three elements more.
 HEADING_COST = 4
 # Written (non-blank) lines one document renders as Markdown; the rest is shown preformatted,
 # as written. A 40,000-character main topic has about 800.
-MAX_LINES = 6_000
+MAX_LINES = 5_000
 # Rows per table; further rows are shown as the plain text they were written as.
 MAX_TABLE_ROWS = 1_000
 # Entries in a table of contents (the headings themselves all keep their anchors).
