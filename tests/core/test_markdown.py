@@ -469,8 +469,8 @@ def test_defused_input_still_shows_all_its_text(source: str) -> None:
 
 
 def test_huge_realistic_document_renders_every_item() -> None:
+    # Dense (a heading, a nested list and a table every 110 characters): 250 sections are far
     # more structure than a real main topic of the same length (4,250 of 5,000), all kept.
-    # more structure than a real main topic of the same length (4,250 of the 5,000 element budget), all kept.
     section = (
         "## 見出し {n}\n\n"
         "- 項目 {n} https://example.com/{n} と $a_{n}$\n"
