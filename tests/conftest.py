@@ -87,3 +87,16 @@ def broker(redis_url):
     yield app
     app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_default_queue = saved
     app.pool.force_close_all()
+
+
+@pytest.fixture
+def imports_at_once(monkeypatch):
+    """Files queued by an upload are imported right away, as the worker would do them
+    (tests/archive/test_import_worker.py has the real worker, the progress bar, the limit)."""
+    from apps.archive import services, tasks
+
+    def work_off(run_id: int) -> None:
+        while services.import_run_next_file(run_id=run_id):
+            pass
+
+    monkeypatch.setattr(tasks.import_notes_files, "delay", work_off)

@@ -9,9 +9,9 @@ from .models import ImportRun
 class ImportRunAdmin(admin.ModelAdmin):
     """Read-only: a run is a record of what happened."""
 
-    list_display = ("created_at", "uploaded_by", "dry_run")
+    list_display = ("created_at", "uploaded_by", "dry_run", "status")
     list_select_related = ("uploaded_by",)
-    readonly_fields = ("uploaded_by", "dry_run", "report", "created_at")
+    readonly_fields = ("uploaded_by", "dry_run", "status", "files_total", "report", "created_at")
 
     def has_add_permission(self, request) -> bool:
         return False

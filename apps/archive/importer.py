@@ -22,6 +22,7 @@ import logging
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -32,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.services import member_create
+from apps.core.markdown import RenderDeadlineExceeded, render_ahead
 from apps.deepdives.models import DeepDive
 from apps.deepdives.services import deep_dive_set
 from apps.meetings.models import Meeting
@@ -41,6 +43,7 @@ from apps.search.indexing import index_deferred
 from apps.topics.models import Remark, Topic
 from apps.topics.services import remark_create, remark_save, topic_create, topic_save
 
+from .import_limits import MAX_NEW_MEMBERS_PER_FILE, markdown_sources, over_limits
 from .notes_format import (
     INFO,
     WARNING,
@@ -106,11 +109,18 @@ class _Refused(Exception):
 
 
 def import_notes(
-    *, data: bytes, name: str, dry_run: bool = False, size: int | None = None
+    *,
+    data: bytes,
+    name: str,
+    dry_run: bool = False,
+    size: int | None = None,
+    deadline: float | None = None,
 ) -> FileReport:
     """Import one exported file. Never raises for bad input: the report says what happened.
 
     `size` is the real size when `data` was read only up to the limit (uploads, big files).
+    `deadline` (a time.monotonic() value) bounds the rendering; a file not rendered by then is
+    reported as failed and nothing of it is written.
     """
     report = FileReport(name=name, dry_run=dry_run)
     try:
@@ -133,11 +143,32 @@ def import_notes(
     report.problems.extend(parsed.problems)
     if parsed.errors:
         return report
+    too_much = over_limits(parsed)
+    if too_much:
+        report.problems.extend(too_much)
+        return report
     try:
-        with transaction.atomic(), touches_deferred(), index_deferred():
+        # Markdown is rendered before the transaction opens: SQLite has one writer, and every
+        # other request waits while an import holds the write lock.
+        with (
+            render_ahead(markdown_sources(parsed), deadline=deadline),
+            transaction.atomic(),
+            touches_deferred(),
+            index_deferred(),
+        ):
             report.status = _MeetingImport(parsed, report).run()
             if dry_run:
                 transaction.set_rollback(True)
+    except (RenderDeadlineExceeded, SoftTimeLimitExceeded):
+        report.status = FAILED
+        report.problems.append(
+            Problem(
+                None,
+                _(
+                    "制限時間内に取り込めませんでした。ファイルを分けるか、運営者に連絡してください。"
+                ),
+            )
+        )
     except _Refused as exc:
         report.status = REFUSED
         report.problems.append(exc.problem)
@@ -237,6 +268,17 @@ class _Members:
         return self.by_handle.get(handle) or self._create(handle, display_name, line)
 
     def _create(self, handle: str, display_name: str, line: int | None) -> User:
+        if self.report.count(CREATED, "member") >= MAX_NEW_MEMBERS_PER_FILE:
+            raise _Refused(
+                Problem(
+                    line,
+                    _(
+                        "1ファイルで新しく作れるメンバーは%(limit)s人までです。"
+                        "@%(name)s で上限を超えたため、このファイルは取り込みませんでした。"
+                    )
+                    % {"limit": MAX_NEW_MEMBERS_PER_FILE, "name": display_name},
+                )
+            )
         user = _write(line, member_create, handle=handle, display_name=display_name)
         self.by_handle[user.handle] = user
         self.by_name.setdefault(name_key(display_name), user)

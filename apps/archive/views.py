@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import json
+import logging
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,14 +17,15 @@ from apps.core.downloads import file_response
 from apps.core.htmx import HtmxHttpRequest
 from apps.papers.models import PaperMatch
 
-from . import selectors
+from . import selectors, tasks
 from .archive_json import archive_export
 from .exporter import meeting_markdown
 from .forms import NotesUploadForm
-from .importer import import_notes
 from .notes_format import MAX_BYTES
 from .permissions import can_export_archive, can_import_notes
-from .services import import_run_create
+from .services import import_run_next_file, import_run_queue
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -33,15 +35,24 @@ def notes_import(request: MemberRequest):
     posted = request.method == "POST"
     form = NotesUploadForm(request.POST, request.FILES) if posted else NotesUploadForm()
     if posted and form.is_valid():
-        dry_run = form.cleaned_data["dry_run"]
-        reports = [
-            # Never more than the limit in memory: a bigger file is refused by its size.
-            import_notes(
-                data=upload.read(MAX_BYTES + 1), name=upload.name, dry_run=dry_run, size=upload.size
-            )
+        # Never more than the limit read: a bigger file is refused by its size, in the worker,
+        # beside the others' reports.
+        files = [
+            (upload.name, upload.read(MAX_BYTES + 1), upload.size)
             for upload in form.cleaned_data["files"]
         ]
-        run = import_run_create(uploaded_by=request.user, dry_run=dry_run, reports=reports)
+        run = import_run_queue(
+            uploaded_by=request.user, dry_run=form.cleaned_data["dry_run"], files=files
+        )
+        # The worker imports the files one by one; the report page shows its progress. The run
+        # is committed by now (import_run_queue is its own transaction).
+        try:
+            tasks.import_notes_files.delay(run.pk)
+        except Exception:
+            # No broker: import here rather than leave the upload waiting for ever.
+            logger.exception("Queueing import run %s failed; importing in the request", run.pk)
+            while import_run_next_file(run_id=run.pk):
+                pass
         return redirect(run)
     context = {
         "form": form,
@@ -59,6 +70,11 @@ def import_report(request: HtmxHttpRequest, run_id: int):
     run = selectors.import_run(run_id=run_id)
     if run is None:
         raise Http404(_("この取り込みの記録はありません。"))
+    if request.htmx and run.finished:
+        # The progress bar was polling: show the whole report now.
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
     context = {"run": run, "paper_counts": PaperMatch.objects.counts()}
     return render(request, "archive/report.html", context)
 

@@ -8,8 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from .markdown import render_markdown
-
-PREVIEW_MAX_CHARS = 150_000
+from .markdown.limits import MARKDOWN_MAX_CHARS
 
 
 @login_not_required
@@ -27,7 +26,13 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     """The editor's preview tab: the same pipeline that will render the saved text."""
     if not request.user.is_authenticated:
         return HttpResponse(status=403)
-    # The editor posts its own field (notes, body, …) and names it in ?field=.
+    # The editor posts its own field (notes, body, …) and names it in ?field=, and its limit
+    # in ?max=; never more than the longest field takes, so a preview costs what a save does.
     source = request.POST.get(request.GET.get("field", "text"), "")
-    html = render_markdown(source[:PREVIEW_MAX_CHARS], with_toc=False).html
-    return render(request, "core/preview.html", {"html": html})
+    limit = MARKDOWN_MAX_CHARS
+    asked = request.GET.get("max", "")
+    if asked.isascii() and asked.isdigit() and 0 < len(asked) < 10:
+        limit = min(limit, int(asked))
+    html = render_markdown(source[:limit], with_toc=False).html
+    context = {"html": html, "limit": limit, "length": len(source), "too_long": len(source) > limit}
+    return render(request, "core/preview.html", context)

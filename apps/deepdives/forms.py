@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import VersionedForm
+from apps.core.markdown.limits import DEEP_DIVE_BODY_MAX_CHARS
 
 from .models import DeepDive
 
-BODY_MAX_CHARS = 150_000  # rendering time grows with length; a long deep dive is ~40k
+BODY_MAX_CHARS = DEEP_DIVE_BODY_MAX_CHARS  # a long main topic is ~40,000
 
 
 class DeepDiveForm(VersionedForm):
@@ -19,8 +20,10 @@ class DeepDiveForm(VersionedForm):
         max_length=BODY_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 24, "data-editor": "markdown"}),
         help_text=_(
-            "Markdownで書けます。見出し (##) から目次を作ります。Ctrl+Enter (⌘+Enter) で保存。"
-        ),
+            "Markdownで書けます（%(limit)s字まで）。見出し (##) から目次を作ります。"
+            "Ctrl+Enter (⌘+Enter) で保存。"
+        )
+        % {"limit": f"{BODY_MAX_CHARS:,}"},
     )
 
     class Meta:

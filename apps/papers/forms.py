@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import MultipleFileField
+from apps.core.markdown.limits import LIBRARY_NOTE_MAX_CHARS
 
 from .library_formats import MAX_BYTES
 from .tags import read_tag_list
 
-NOTE_MAX_CHARS = 20_000
+NOTE_MAX_CHARS = LIBRARY_NOTE_MAX_CHARS
 
 
 class TagsField(forms.CharField):
@@ -29,7 +30,7 @@ class LibraryNoteForm(forms.Form):
         label=_("メモ"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=NOTE_MAX_CHARS,
-        help_text=_("Markdownで書けます。"),
+        help_text=_("Markdownで書けます（%(limit)s字まで）。") % {"limit": f"{NOTE_MAX_CHARS:,}"},
     )
     tags = TagsField(label=_("タグ"), required=False, max_length=1000, help_text=_("#NLP #RLVR"))
 

@@ -7,12 +7,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import VersionedForm
+from apps.core.markdown.limits import REMARK_MAX_CHARS, TOPIC_NOTES_MAX_CHARS
 
 from .materials import max_pdf_bytes
 from .models import Remark, Topic
 from .services import AUTO_KIND
 
-NOTES_MAX_CHARS = 50_000
+NOTES_MAX_CHARS = TOPIC_NOTES_MAX_CHARS
 MAX_EXTRA_LINKS = 10
 
 
@@ -51,7 +52,8 @@ class TopicForm(VersionedForm):
         required=False,
         max_length=NOTES_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 8, "data-editor": "markdown"}),
-        help_text=_("Markdownで書けます。Ctrl+Enter (⌘+Enter) で保存。"),
+        help_text=_("Markdownで書けます（%(limit)s字まで）。Ctrl+Enter (⌘+Enter) で保存。")
+        % {"limit": f"{NOTES_MAX_CHARS:,}"},
     )
     extra_links = forms.CharField(
         label=_("追加リンク"),
@@ -113,7 +115,9 @@ class RemarkForm(VersionedForm):
         model = Remark
         fields = ["body"]
         widgets = {
-            "body": forms.Textarea(attrs={"rows": 2, "maxlength": 2000, "data-enter-submits": ""})
+            "body": forms.Textarea(
+                attrs={"rows": 2, "maxlength": REMARK_MAX_CHARS, "data-enter-submits": ""}
+            )
         }
 
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.markdown.limits import REMARK_MAX_CHARS
+
 
 class TopicQuerySet(models.QuerySet["Topic"]):
     def live(self) -> TopicQuerySet:
@@ -105,7 +107,7 @@ class Remark(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="remarks"
     )
-    body = models.TextField(_("コメント"), max_length=2000)
+    body = models.TextField(_("コメント"), max_length=REMARK_MAX_CHARS)
     body_html = models.TextField(editable=False, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -19,6 +19,11 @@ pytestmark = pytest.mark.django_db
 URL = reverse("archive:import")
 
 
+@pytest.fixture(autouse=True)
+def _imports_done_at_once(imports_at_once):
+    """These tests are about the page and its report."""
+
+
 def upload(name: str, data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="text/plain")
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PRINT = (
     "import json; from django.conf import settings as s; "
@@ -143,3 +145,17 @@ def test_access_logs_leave_the_feed_token_out():
     )  # fmt: skip
     WithoutQueryString().filter(record)
     assert record.getMessage() == '"GET /feeds/meetings.ics HTTP/1.1" 200 512'
+
+
+@pytest.mark.django_db
+def test_sqlite_readers_wait_for_a_writer_instead_of_failing():
+    """WAL (readers never wait for the writer) and a busy timeout (writers queue up)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL readers never wait for writers")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] >= 10_000

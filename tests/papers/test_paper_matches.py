@@ -155,7 +155,7 @@ def test_an_archive_imported_before_is_queued_on_reimport(django_capture_on_comm
 
 
 def test_the_upload_page_queues_the_search_and_the_worker_attaches_the_paper(
-    organizer_client, arxiv, django_capture_on_commit_callbacks, sent
+    organizer_client, arxiv, django_capture_on_commit_callbacks, sent, imports_at_once
 ):
     arxiv.answer(ATTENTION_PHRASE, "arxiv_search_attention.xml")
     upload = SimpleUploadedFile(

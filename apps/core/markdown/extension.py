@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as etree
+from typing import TYPE_CHECKING
+
 import markdown
 from markdown.extensions import Extension
-from markdown.extensions.toc import slugify_unicode
+from markdown.extensions.toc import TocExtension, TocTreeprocessor, slugify_unicode
 
-from .guards import InlineBudgetTreeprocessor, InputGuardPreprocessor, LessThanPostprocessor
+from .guards import (
+    BlockBudgetTreeprocessor,
+    InlineBudgetTreeprocessor,
+    InputGuardPreprocessor,
+    LessThanPostprocessor,
+)
+from .limits import MAX_TOC_ENTRIES
 from .lists import ListIndentPreprocessor
 from .math import INLINE_MATH_RE, BlockMathPreprocessor, InlineMathProcessor
 from .sanitize import HEADING_ID_PREFIX
+
+if TYPE_CHECKING:
+    from markdown.extensions.toc import _TocToken
 
 
 class StudyNotesExtension(Extension):
@@ -23,10 +35,35 @@ class StudyNotesExtension(Extension):
         # Below backticks (190, code spans win) and above escapes (180) and emphasis.
         md.inlinePatterns.register(InlineMathProcessor(INLINE_MATH_RE, md), "study_math", 185)
         md.ESCAPED_CHARS.append("$")
-        # Before "inline" (20), which it protects.
+        # Before "inline" (20), which they protect; the block budget first, so that text it
+        # flattens costs the inline budget nothing.
+        md.treeprocessors.register(BlockBudgetTreeprocessor(md), "study_block_budget", 26)
         md.treeprocessors.register(InlineBudgetTreeprocessor(md), "study_inline_budget", 25)
         # After raw HTML is restored (30), so placeholders inside it are restored too.
         md.postprocessors.register(LessThanPostprocessor(md), "study_lt", 5)
+
+
+def _first_entries(tokens: list[_TocToken], budget: list[int]) -> list[_TocToken]:
+    """The nested TOC tokens cut after the first MAX_TOC_ENTRIES headings, in document order."""
+    kept: list[_TocToken] = []
+    for token in tokens:
+        if budget[0] <= 0:
+            break
+        budget[0] -= 1
+        short = token.copy()
+        short["children"] = _first_entries(token["children"], budget)
+        kept.append(short)
+    return kept
+
+
+class _CappedTocTreeprocessor(TocTreeprocessor):
+    # Every heading keeps its anchor; only the list beside the document is cut short.
+    def build_toc_div(self, toc_list: list[_TocToken]) -> etree.Element:
+        return super().build_toc_div(_first_entries(toc_list, [MAX_TOC_ENTRIES]))
+
+
+class _CappedTocExtension(TocExtension):
+    TreeProcessorClass = _CappedTocTreeprocessor
 
 
 def _slugify(value: str, separator: str) -> str:
@@ -40,14 +77,13 @@ def new_markdown() -> markdown.Markdown:
             "tables",
             "fenced_code",
             "sane_lists",
-            "toc",
+            # The TOC is shown beside the document, so no in-text [TOC] marker.
+            _CappedTocExtension(slugify=_slugify, marker=""),
             StudyNotesExtension(),
         ],
         extension_configs={
             # `align` attribute instead of style=: the allowlist admits no style at all.
             "tables": {"use_align_attribute": True},
-            # The TOC is shown beside the document, so no in-text [TOC] marker.
-            "toc": {"slugify": _slugify, "marker": ""},
         },
         output_format="html",
     )

@@ -109,8 +109,9 @@ def _allow_attribute(tag: str, name: str, value: str) -> bool:
 # links: .py and .md are TLDs). Only ASCII URL characters are taken, so Japanese text directly
 # after a URL (`…/aを参照`) is not swallowed; browsers copy non-ASCII paths percent-encoded, and
 # `<https://…>` still autolinks an IRI. The last character may not be sentence punctuation.
-_URL_BODY = r"[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]"
-_URL_END = r"[A-Za-z0-9\-_~/#$&*+=%)]"
+# U+E002 is `&amp;` while the sanitizer runs (render.py hides entities from html5lib).
+_URL_BODY = r"[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%\ue002]"
+_URL_END = r"[A-Za-z0-9\-_~/#$&*+=%)\ue002]"
 _BARE_URL_RE = re.compile(rf"https?://{_URL_BODY}*{_URL_END}", re.IGNORECASE)
 
 _CONTROL_AND_SPACE_RE = re.compile(r"[\x00-\x20\x7f-\xa0\s]+")
