@@ -45,6 +45,7 @@ from bs4 import BeautifulSoup, SoupStrainer, Tag
 from apps.core.http import safe_http
 from apps.core.http.safe_http import FetchError
 from apps.core.textfiles import BOMS
+from apps.links import embeds
 from apps.links.metadata import (
     DESCRIPTION_MAX,
     NAME_MAX,
@@ -145,12 +146,40 @@ def fetch_page(url: str, *, timeout: float = 10.0) -> Metadata:
         raise FetchError("too_large", detail=f"HTML page of {len(response.content)} bytes")
     page = parse_html(decode_html(response.content, response.charset), response.url)
     metadata = page.metadata
+    urls = [url, response.url, metadata.canonical_url, *page.video_urls]
+    embed = embeds.embed_for(urls)
     remaining = timeout - (time.monotonic() - started)
-    if page.oembed_url and _lacks_oembed_fields(metadata) and remaining > MIN_OEMBED_SECONDS:
+    # Slides and videos want the oEmbed answer even when the page says everything: it has
+    # the player (Speaker Deck, SlideShare), the channel and the duration (Vimeo).
+    wants_oembed = (
+        _lacks_oembed_fields(metadata)
+        or (embed and embed["kind"] == embeds.VIDEO)
+        # The canonical address counts too: it only costs the one oEmbed request.
+        or any(urlsplit(u).hostname in embeds.OEMBED_PLAYER_HOSTS for u in urls if u)
+    )
+    oembed: dict[str, Any] = {}
+    if page.oembed_url and wants_oembed and remaining > MIN_OEMBED_SECONDS:
         oembed = fetch_oembed(page.oembed_url, timeout=remaining)
         _merge_oembed(metadata, oembed, page.oembed_url)
+        embed = embeds.embed_for(urls, oembed)
+    if embed:
+        _add_embed(metadata, embed, page, oembed)
     _fill_fallbacks(metadata, response.url)
     return metadata
+
+
+def _add_embed(
+    metadata: Metadata, embed: dict[str, Any], page: ParsedPage, oembed: dict[str, Any]
+) -> None:
+    metadata.extra["embed"] = embed
+    if embed["kind"] != embeds.VIDEO:
+        return
+    duration = seconds(oembed.get("duration")) or page.duration
+    if duration:
+        metadata.extra["duration_seconds"] = duration
+    channel = plain_text(oembed.get("author_name"), NAME_MAX) or next(iter(metadata.authors), "")
+    if channel:
+        metadata.extra["channel"] = channel
 
 
 # --- decoding ------------------------------------------------------------------------------
@@ -216,6 +245,37 @@ def _detect(content: bytes) -> str | None:
 class ParsedPage:
     metadata: Metadata
     oembed_url: str = ""
+    video_urls: list[str] = field(default_factory=list)  # og:video: the player's address
+    duration: int = 0  # seconds, from itemprop/og:video:duration/JSON-LD
+
+
+MAX_VIDEO_SECONDS = 7 * 24 * 3600
+_ISO_DURATION = re.compile(
+    r"P(?:(\d{1,3})D)?(?:T(?:(\d{1,4})H)?(?:(\d{1,5})M)?(?:(\d{1,6})(?:\.\d+)?S)?)?",
+    re.IGNORECASE,
+)
+
+
+def seconds(value: object) -> int:
+    """A video's length in seconds from 5400, "5400" or "PT1H30M"; 0 for -1, junk, or more
+    than a week."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int | float):
+        total = int(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        match = _ISO_DURATION.fullmatch(text)
+        if text.isdigit():
+            total = int(text[:9])
+        elif match and text.upper() not in ("P", "PT"):
+            d, h, m, s = (int(g) if g else 0 for g in match.groups())
+            total = ((d * 24 + h) * 60 + m) * 60 + s
+        else:
+            return 0
+    else:
+        return 0
+    return total if 0 < total <= MAX_VIDEO_SECONDS else 0
 
 
 @dataclass
@@ -300,7 +360,22 @@ def parse_html(text: str, url: str) -> ParsedPage:
     if language:
         metadata.extra["page_language"] = language
     metadata.extra.update(scholarly)
-    return ParsedPage(metadata=metadata, oembed_url=_oembed_link(head, base))
+    return ParsedPage(
+        metadata=metadata,
+        oembed_url=_oembed_link(head, base),
+        video_urls=[
+            u
+            for u in (
+                http_url(meta.get(key), base)
+                for key in ("og:video:secure_url", "og:video:url", "og:video", "embedurl")
+            )
+            if u
+        ],
+        duration=seconds(meta.get("duration"))
+        or seconds(meta.get("og:video:duration"))
+        or seconds(meta.get("video:duration"))
+        or ld.duration,
+    )
 
 
 def _scholarly(head: _Head, base: str) -> dict[str, str]:
@@ -467,6 +542,7 @@ class _LinkedData:
     modified: str = ""
     images: list[str] = field(default_factory=list)
     publisher: str = ""
+    duration: int = 0
 
 
 def _json_ld(soup: BeautifulSoup) -> _LinkedData:
@@ -499,6 +575,7 @@ def _json_ld(soup: BeautifulSoup) -> _LinkedData:
         modified=_ld_text(main.get("dateModified")),
         images=_ld_images(main.get("image") or main.get("thumbnailUrl"), resolve),
         publisher=next(iter(_ld_names(main.get("publisher"), resolve)), ""),
+        duration=seconds(main.get("duration")),
     )
 
 
