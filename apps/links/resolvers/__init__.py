@@ -12,6 +12,7 @@ from apps.links.canonical import LinkTarget
 from apps.links.metadata import Metadata
 from apps.links.resolvers.arxiv import fetch_arxiv
 from apps.links.resolvers.github import fetch_github
+from apps.links.resolvers.github_items import fetch_item, is_item
 from apps.links.resolvers.html import fetch_page
 from apps.links.resolvers.pypi import fetch_pypi
 
@@ -21,6 +22,8 @@ __all__ = ["resolve"]
 def resolve(target: LinkTarget, *, timeout: float = 10.0) -> Metadata:
     """Metadata for one canonical target; FetchError when it cannot be had."""
     if target.kind == "github":
+        if is_item(target.key):
+            return fetch_item(target.key, timeout=timeout)
         return fetch_github(target.key, timeout=timeout)
     if target.kind == "pypi":
         return fetch_pypi(target.key, timeout=timeout)

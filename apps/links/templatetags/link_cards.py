@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from apps.links.embeds import safe_embed
 
@@ -33,3 +34,29 @@ def duration(value: object) -> str:
     hours, rest = divmod(value, 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+GITHUB_TYPES = {
+    "issue": _("Issue"),
+    "pull": _("プルリクエスト"),
+    "discussion": _("ディスカッション"),
+    "release": _("リリース"),
+    "gist": "Gist",
+}
+GITHUB_STATES = {
+    "open": _("オープン"),
+    "closed": _("クローズ"),
+    "merged": _("マージ済み"),
+    "draft": _("ドラフト"),
+    "prerelease": _("プレリリース"),
+}
+
+
+@register.filter
+def github_type(value: object) -> str:
+    return str(GITHUB_TYPES.get(str(value), ""))
+
+
+@register.filter
+def github_state(value: object) -> str:
+    return str(GITHUB_STATES.get(str(value), ""))
