@@ -14,6 +14,7 @@ from apps.links.resolvers.arxiv import fetch_arxiv
 from apps.links.resolvers.github import fetch_github
 from apps.links.resolvers.github_items import fetch_item, is_item
 from apps.links.resolvers.html import fetch_page
+from apps.links.resolvers.huggingface import fetch_hub, hub_repo
 from apps.links.resolvers.pypi import fetch_pypi
 
 __all__ = ["resolve"]
@@ -32,4 +33,12 @@ def resolve(target: LinkTarget, *, timeout: float = 10.0) -> Metadata:
         if target.key not in found:
             raise FetchError("http_error", status=404, detail=f"arXiv has no {target.key}")
         return found[target.key]
-    return fetch_page(target.canonical_url, timeout=timeout)
+    return _web(target.canonical_url, timeout=timeout)
+
+
+def _web(url: str, *, timeout: float) -> Metadata:
+    """A web page, through its site's API where the site has one worth asking."""
+    hub = hub_repo(url)
+    if hub is not None:
+        return fetch_hub(*hub, timeout=timeout)
+    return fetch_page(url, timeout=timeout)
