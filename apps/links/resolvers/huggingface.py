@@ -99,8 +99,10 @@ def fetch_hub(repo_type: str, repo_id: str, *, timeout: float = 10.0) -> Metadat
 
 def hub_metadata(repo_type: str, repo_id: str, data: dict[str, Any]) -> Metadata:
     name = api_text(data.get("id"), TITLE_MAX) or repo_id
-    card = data.get("cardData") if isinstance(data.get("cardData"), dict) else {}
-    tags = [t for t in data.get("tags", []) if isinstance(t, str)][:100]
+    card_data = data.get("cardData")
+    card: dict[str, Any] = card_data if isinstance(card_data, dict) else {}
+    raw_tags = data.get("tags")
+    tags = [t for t in raw_tags if isinstance(t, str)][:100] if isinstance(raw_tags, list) else []
     path = {"model": "", "dataset": "datasets/", "space": "spaces/"}[repo_type] + name
     title = name
     if repo_type == "space" and api_text(card.get("title"), TITLE_MAX):
