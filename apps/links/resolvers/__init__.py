@@ -16,6 +16,7 @@ from apps.links.resolvers.github_items import fetch_item, is_item
 from apps.links.resolvers.html import fetch_page
 from apps.links.resolvers.huggingface import fetch_hub, hub_repo
 from apps.links.resolvers.pypi import fetch_pypi
+from apps.links.resolvers.scholarly import fetch_scholarly, scholarly_source
 
 __all__ = ["resolve"]
 
@@ -41,4 +42,7 @@ def _web(url: str, *, timeout: float) -> Metadata:
     hub = hub_repo(url)
     if hub is not None:
         return fetch_hub(*hub, timeout=timeout)
+    paper = scholarly_source(url)
+    if paper is not None:
+        return fetch_scholarly(*paper, timeout=timeout)
     return fetch_page(url, timeout=timeout)
