@@ -15,6 +15,7 @@ from apps.links.resolvers.github import fetch_github
 from apps.links.resolvers.github_items import fetch_item, is_item
 from apps.links.resolvers.html import fetch_page
 from apps.links.resolvers.huggingface import fetch_hub, hub_repo
+from apps.links.resolvers.jp_blogs import fetch_jp_blog, jp_blog
 from apps.links.resolvers.pypi import fetch_pypi
 from apps.links.resolvers.scholarly import fetch_scholarly, scholarly_source
 
@@ -42,6 +43,9 @@ def _web(url: str, *, timeout: float) -> Metadata:
     hub = hub_repo(url)
     if hub is not None:
         return fetch_hub(*hub, timeout=timeout)
+    blog = jp_blog(url)
+    if blog is not None:
+        return fetch_jp_blog(*blog, url, timeout=timeout)
     paper = scholarly_source(url)
     if paper is not None:
         return fetch_scholarly(*paper, timeout=timeout)
