@@ -18,6 +18,7 @@ from apps.links.resolvers.huggingface import fetch_hub, hub_repo
 from apps.links.resolvers.jp_blogs import fetch_jp_blog, jp_blog
 from apps.links.resolvers.pypi import fetch_pypi
 from apps.links.resolvers.scholarly import fetch_scholarly, scholarly_source
+from apps.links.resolvers.x_posts import fetch_x_post, x_post
 
 __all__ = ["resolve"]
 
@@ -43,6 +44,9 @@ def _web(url: str, *, timeout: float) -> Metadata:
     hub = hub_repo(url)
     if hub is not None:
         return fetch_hub(*hub, timeout=timeout)
+    post = x_post(url)
+    if post is not None:
+        return fetch_x_post(*post, timeout=timeout)
     blog = jp_blog(url)
     if blog is not None:
         return fetch_jp_blog(*blog, url, timeout=timeout)
