@@ -56,11 +56,20 @@ def jp_blog(url: str) -> tuple[str, str] | None:
     return None
 
 
-def fetch_jp_blog(site: str, article: str, url: str, *, timeout: float = 10.0) -> Metadata:
-    api, parse = _SITES[site]
+def fetch_jp_blog(
+    site: str, article: str, url: str, *, timeout: float = 10.0, api: bool = True
+) -> Metadata:
+    """The article's card from the site's API; from its page when ``api`` is False (the
+    API's rate limit is used up) or the API's answer cannot be used."""
+    if not api:
+        metadata = fetch_page(_origin(site) + urlsplit(url).path, timeout=timeout)
+        metadata.canonical_url = url
+        metadata.extra["api_fallback"] = "rate_limit"
+        return metadata
+    api_url, parse = _SITES[site]
     try:
         response = safe_http.fetch(
-            api(article), max_bytes=MAX_API_BYTES, accept=("application/json",), timeout=timeout
+            api_url(article), max_bytes=MAX_API_BYTES, accept=("application/json",), timeout=timeout
         )
         data = json.loads(response.content)
         if not isinstance(data, dict):
