@@ -243,6 +243,9 @@ PYPI_URL = env.str("PYPI_URL", default="https://pypi.org")
 # Where the other providers' APIs live (tests point them at local fake servers).
 GITHUB_WEB_URL = env.str("GITHUB_WEB_URL", default="https://github.com")
 HUGGINGFACE_URL = env.str("HUGGINGFACE_URL", default="https://huggingface.co")
+HUGGINGFACE_THUMBNAILS_URL = env.str(
+    "HUGGINGFACE_THUMBNAILS_URL", default="https://cdn-thumbnails.huggingface.co/social-thumbnails"
+)
 OPENREVIEW_API_URL = env.str("OPENREVIEW_API_URL", default="https://api2.openreview.net")
 OPENREVIEW_API_V1_URL = env.str("OPENREVIEW_API_V1_URL", default="https://api.openreview.net")
 ACL_ANTHOLOGY_URL = env.str("ACL_ANTHOLOGY_URL", default="https://aclanthology.org")

@@ -17,8 +17,8 @@ from .ratelimit import wait_for_slot
 # Seconds between two requests to one family, across all workers. Override per family with
 # the LINK_PROVIDER_INTERVALS setting; 0 turns a limiter off.
 DEFAULT_INTERVALS = {
-    "github": 1.0,
-    "huggingface": 0.5,
+    "github": 0.25,  # 900 points a minute is its secondary limit
+    "huggingface": 0.2,
     "openreview": 1.0,
     "acl": 1.0,
     "doi": 0.5,

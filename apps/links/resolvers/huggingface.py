@@ -114,7 +114,7 @@ def hub_metadata(repo_type: str, repo_id: str, data: dict[str, Any]) -> Metadata
         authors=[api_text(data.get("author"), NAME_MAX)] if data.get("author") else [],
         published=iso_date(data.get("createdAt")),
         updated=iso_date(data.get("lastModified")),
-        image_url=http_url(f"{THUMBNAILS_URL}/{_API[repo_type]}/{name}.png"),
+        image_url=http_url(f"{_thumbnails()}/{_API[repo_type]}/{name}.png"),
         favicon_url=FAVICON_URL,
         canonical_url=f"https://huggingface.co/{path}",
         suggested_kind="oss",
@@ -130,6 +130,10 @@ def hub_metadata(repo_type: str, repo_id: str, data: dict[str, Any]) -> Metadata
             "gated": bool(data.get("gated")),
         },
     )
+
+
+def _thumbnails() -> str:
+    return str(getattr(settings, "HUGGINGFACE_THUMBNAILS_URL", THUMBNAILS_URL)).rstrip("/")
 
 
 def _count(value: object) -> int:
