@@ -267,3 +267,16 @@ def test_present_mode_shows_the_slides_of_the_current_topic(organizer_client, ht
     slide = html[html.index('class="slide"') :]
     assert 'src="https://www.docswell.com/slide/5E8X3K/embed"' in slide
     assert "sandbox=" in slide
+
+
+def test_a_speaker_deck_page_that_says_everything_still_gets_its_player(httpserver, base):
+    # Title, author, picture and site are all on the page: the canonical speakerdeck.com
+    # address is what makes the board ask oEmbed for the player.
+    serve(httpserver, "/hanako/llm-inference", "speakerdeck_page.html")
+    serve(httpserver, "/oembed.json", "slides_oembed.json", JSON)
+
+    card = fetch_page(f"{base}/hanako/llm-inference")
+
+    assert card.title == "大規模言語モデルの推論高速化"
+    assert card.image_url == "https://files.speakerdeck.com/presentations/abc123/slide_0.jpg"
+    assert card.extra["embed"]["src"] == "https://speakerdeck.com/player/abc"

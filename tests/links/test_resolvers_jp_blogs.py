@@ -112,3 +112,18 @@ def test_the_board_shows_likes_and_tags(member_client, local, httpserver):
     card = board[board.index(f'id="link-card-{topic.anchor}"') :][:3000]
     assert "♥ 245" in card
     assert "強化学習" in card
+
+
+def test_a_hatena_blog_entry_from_its_own_tags(local, httpserver):
+    # はてなブログ has no API of its own worth asking: JSON-LD BlogPosting and OpenGraph.
+    httpserver.expect_request("/entry/2024/11/03/120000").respond_with_data(
+        load("hatena_blog.html"), content_type="text/html; charset=utf-8"
+    )
+
+    card = resolve(canonicalize(f"{local}/entry/2024/11/03/120000"))
+
+    assert card.title == "Transformerの位置埋め込みを整理した"  # the blog's name cut
+    assert card.authors == ["ml-taro"]
+    assert card.published == "2024-11-03T12:00:00+09:00"  # JSON-LD, not the epoch seconds
+    assert card.site_name == "ML太郎の技術ブログ"
+    assert card.extra["page_language"] == "ja"
