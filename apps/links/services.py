@@ -138,7 +138,9 @@ def _merge(*, link: Link, into: Link, metadata: Metadata, thumbnail_webp: bytes 
     if into.status != Link.Status.OK or not into.title:
         into = _store(link=into, metadata=metadata, thumbnail_webp=thumbnail_webp)
     else:
-        changes.announce(changes.LINK_CARD, pk=into.pk, obj=into)
+        # The card is unchanged, but the topics that came with the merge take its title
+        # (those left empty) and search re-indexes them under it.
+        changes.announce(changes.LINK_METADATA, pk=into.pk, obj=into)
     if not into.thumbnail:
         into_pk = into.pk
         transaction.on_commit(lambda: _send_thumbnail(into_pk))

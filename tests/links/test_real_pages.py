@@ -232,6 +232,7 @@ def test_two_urls_of_one_page_merge_into_one_card(local, httpserver):
     assert second.link_id == first.link_id
     assert not Link.objects.filter(pk=duplicate).exists()
     assert Topic.objects.filter(link_id=first.link_id).count() == 2
+    assert second.title == "Notes on Mixture-of-Experts"  # filled from the card it joined
 
 
 # --- GitHub --------------------------------------------------------------------------------
