@@ -58,18 +58,24 @@ def present_context(meeting: Meeting) -> dict:
         "deep_dive": deep_dive,
         "main_is_current": current == MAIN,
         "timer_minutes": minutes,
-        "players": _players(current_item.topic if current_item else None),
+        "players": _players(
+            current_item.topic if current_item else None,
+            deep_dive if current == MAIN else None,
+        ),
         "sandbox": embeds.SANDBOX,
     }
 
 
-def _players(topic: Topic | None) -> list[Link]:
-    """The current topic's slides and videos (its source, then its extra links), shown in
-    place: on the big screen nobody should have to switch tabs."""
-    if topic is None:
-        return []
-    links = [topic.link] if topic.link is not None else []
-    links += [extra.link for extra in topic.extra_links.select_related("link")]
+def _players(topic: Topic | None, deep_dive: DeepDive | None) -> list[Link]:
+    """The slides and videos of what is presented now (a topic's source, then its extra
+    links; the main topic's link), shown in place: on the big screen nobody should have to
+    switch tabs."""
+    links: list[Link] = []
+    if topic is not None:
+        links = [topic.link] if topic.link is not None else []
+        links += [extra.link for extra in topic.extra_links.select_related("link")]
+    elif deep_dive is not None and deep_dive.link is not None:
+        links = [deep_dive.link]
     return [
         link
         for link in links

@@ -280,3 +280,19 @@ def test_a_speaker_deck_page_that_says_everything_still_gets_its_player(httpserv
     assert card.title == "大規模言語モデルの推論高速化"
     assert card.image_url == "https://files.speakerdeck.com/presentations/abc123/slide_0.jpg"
     assert card.extra["embed"]["src"] == "https://speakerdeck.com/player/abc"
+
+
+@pytest.mark.django_db
+def test_present_mode_shows_the_main_topics_video(organizer_client, httpserver, base):
+    youtube(httpserver)
+    meeting = factories.meeting()
+    deep_dive = factories.deep_dive(meeting=meeting, paper_url=f"{base}/watch?v=3gb-ZkVRemQ")
+    tasks.fetch_link.apply(args=[deep_dive.link_id])
+
+    html = organizer_client.post(
+        reverse("meetings:present-step", args=[meeting.date]), {"step": "next"}, **HTMX
+    ).content.decode()  # no topics: the main topic is first
+
+    slide = html[html.index('class="slide"') :]
+    assert "メインTOPIC" in slide
+    assert 'src="https://www.youtube-nocookie.com/embed/3gb-ZkVRemQ"' in slide
