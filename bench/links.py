@@ -50,6 +50,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
+import _providers
 from _setup import BASE_DIR, add_database_arguments, throwaway_database
 
 ARXIV_PAPERS = 100
@@ -273,6 +274,7 @@ class FakeWeb:
             (BASE_DIR / "tests/links/fixtures/github_repo.json").read_text(encoding="utf-8")
         )
         self.counts: Counter[str] = Counter()
+        self.arrivals: dict[str, list[float]] = {}  # endpoint → time.time() of each request
         self.arxiv_calls: list[tuple[float, int]] = []  # (time.time(), ids asked)
         self._lock = threading.Lock()
         self.server = _Server(("127.0.0.1", 0), _Handler)
@@ -294,11 +296,13 @@ class FakeWeb:
     def reset(self) -> None:
         with self._lock:
             self.counts.clear()
+            self.arrivals.clear()
             self.arxiv_calls.clear()
 
     def record(self, reply: Reply, path: str) -> None:
         with self._lock:
             self.counts[reply.endpoint] += 1
+            self.arrivals.setdefault(reply.endpoint, []).append(time.time())
             if reply.endpoint == "arxiv_api":
                 ids = parse_qs(urlsplit(path).query).get("id_list", [""])[0]
                 self.arxiv_calls.append((time.time(), len(ids.split(","))))
@@ -313,6 +317,11 @@ class FakeWeb:
 
     def _route(self, path: str, query: dict[str, list[str]]) -> Reply:
         segments = path.strip("/").split("/")
+        provider = _providers.route(path, query, self.base)
+        if provider is not None:
+            endpoint, content_type, body = provider
+            body = self._png(path) if content_type == "image/png" else body
+            return Reply(endpoint, 200, content_type, body)
         if path == "/api/query":
             ids = [i for i in query.get("id_list", [""])[0].split(",") if i]
             body = arxiv_feed(
@@ -328,7 +337,7 @@ class FakeWeb:
         if segments[0] == "repos" and len(segments) == 3:
             body = github_repo(f"{segments[1]}/{segments[2]}", self.repo_template)
             return Reply("github_api", 200, "application/json; charset=utf-8", body)
-        if segments[:2] == ["social", "1"] and len(segments) == 4:
+        if segments[:2] == ["social", "1"] and len(segments) >= 4:  # repos, issues, pulls
             return Reply("github_card", 200, "image/png", self._png(path))
         if segments[0] == "posts" and len(segments) == 2:
             body = blog_page(int(segments[1]))
@@ -359,9 +368,18 @@ def arxiv_ids(rng: random.Random) -> list[str]:
     return sorted(ids)
 
 
-def pasted_urls(seed: int, base: str) -> list[Pasted]:
-    """The batch in the order it is pasted: kinds mixed, as a meeting's topics come in."""
+def pasted_urls(seed: int, base: str, mix: str = "classic") -> list[Pasted]:
+    """The batch in the order it is pasted: kinds mixed, as a meeting's topics come in.
+
+    ``mix="all"``: fewer papers, repositories and blogs, and every other provider beside them
+    (GitHub issues, Hugging Face, OpenReview, ACL, DOI, Qiita, Zenn, note, X, videos, slides).
+    """
     rng = random.Random(seed)
+    papers, repos, blogs = (
+        (_providers.MIXED_ARXIV, _providers.MIXED_REPOS, _providers.MIXED_BLOGS)
+        if mix == "all"
+        else (ARXIV_PAPERS, GITHUB_REPOS, BLOG_PAGES)
+    )
     forms = [
         "https://arxiv.org/abs/{}",
         "https://arxiv.org/pdf/{}v2",
@@ -369,15 +387,18 @@ def pasted_urls(seed: int, base: str) -> list[Pasted]:
         "https://www.alphaxiv.org/abs/{}",
         "https://huggingface.co/papers/{}",
     ]
-    urls = [Pasted("arxiv", forms[i % len(forms)].format(a)) for i, a in enumerate(arxiv_ids(rng))]
-    for i in range(GITHUB_REPOS):
+    ids = arxiv_ids(rng)[:papers]
+    urls = [Pasted("arxiv", forms[i % len(forms)].format(a)) for i, a in enumerate(ids)]
+    for i in range(repos):
         suffix = "/tree/main" if i % 5 == 0 else ""
         urls.append(
             Pasted("github", f"https://github.com/{OWNERS[i % len(OWNERS)]}/repo-{i}{suffix}")
         )
-    for i in range(BLOG_PAGES):
+    for i in range(blogs):
         tracking = "?utm_source=twitter" if i % 4 == 0 else ""
         urls.append(Pasted("web", f"{base}/posts/{i}/{tracking}"))
+    if mix == "all":
+        urls += [Pasted(kind, url) for kind, url in _providers.provider_urls(rng, base, OWNERS)]
     rng.shuffle(urls)
     return urls
 
@@ -400,6 +421,7 @@ def configure_environment(web: FakeWeb, args: argparse.Namespace, queue: str) ->
             "GITHUB_SOCIAL_IMAGE_URL": f"{web.base}/social",
             "GITHUB_TOKEN": "",  # a developer's token has no business going to the fake
             "PYPI_URL": f"{web.base}/pypi",
+            **_providers.environment(web.base),
             # A queue of our own: a developer's running worker must not take our tasks.
             "CELERY_QUEUE": queue,
         }
@@ -549,6 +571,7 @@ class AppRun:
     complete: bool = False
     counts: Counter[str] = field(default_factory=Counter)
     arxiv_calls: list[tuple[float, int]] = field(default_factory=list)
+    arrivals: dict[str, list[float]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     tasks: dict[str, tuple[int, float, Counter[str]]] = field(default_factory=dict)
     worker_cpu: float | None = None
@@ -634,6 +657,7 @@ def run_app(urls, web: FakeWeb, folder: Path, args: argparse.Namespace) -> AppRu
         run.worker_cpu = cpu1 - cpu0 if cpu0 is not None and cpu1 is not None else None
         run.wall = last_write_after(started)
         run.counts, run.arxiv_calls = Counter(web.counts), list(web.arxiv_calls)
+        run.arrivals = {endpoint: list(times) for endpoint, times in web.arrivals.items()}
         run.arxiv_calls = [(t - started.timestamp(), n) for t, n in run.arxiv_calls]
         run.problems = log_problems(log_path)
         run.tasks = task_summary(log_path)
@@ -769,7 +793,7 @@ def report(app: AppRun, timings: list[KindTiming], baseline_counts: Counter[str]
     base_ok = sum(t.scaled(t.ok) for t in timings)
     base_arxiv = next(t for t in timings if t.kind == "arxiv")
     app_arxiv = app.counts.get("arxiv_api", 0)
-    total = ARXIV_PAPERS + GITHUB_REPOS + BLOG_PAGES
+    total = args.total
     mark = "≈" if sampled else ""
 
     print(f"{'':<20} {'app':>12} {'baseline':>12}")
@@ -793,6 +817,17 @@ def report(app: AppRun, timings: list[KindTiming], baseline_counts: Counter[str]
     print(f"arXiv     app calls: {arxiv_calls_line(app.arxiv_calls, args.arxiv_interval)}")
     print(f"paste     {app.save_seconds:.1f} s to save the {total} topics (inside the wall time)")
     print(f"tasks     {tasks_line(app)}")
+    if args.mix == "all":
+        from apps.links.provider_limits import interval
+
+        intervals = {family: interval(family) for family in _providers.FAMILIES.values()}
+        for line in _providers.limit_lines(app.arrivals, intervals):
+            print(f"limits    {line}")
+        statuses = Counter(app.statuses)
+        print(
+            f"final     {statuses.get('ok', 0)} ok, {statuses.get('failed', 0)} failed, "
+            f"{statuses.get('pending', 0) + statuses.get('fetching', 0)} still waiting"
+        )
     print(f"requests  app: {requests_line(app.counts)}")
     print(f"          baseline: {requests_line(baseline_counts)}")
     if not app.complete:
@@ -823,10 +858,17 @@ def describe(args, web: FakeWeb, vendor: str) -> None:
         if args.redis
         else "filesystem broker"
     )
-    print(
-        f"data      {ARXIV_PAPERS} arXiv (5 URL forms), {GITHUB_REPOS} GitHub, {BLOG_PAGES} blog "
-        f"pages with og:image; pasted as topics in mixed order; seed {args.seed}"
-    )
+    if args.mix == "all":
+        others = ", ".join(f"{n} {name}" for name, n in _providers.MIX.items())
+        print(
+            f"data      {_providers.MIXED_ARXIV} arXiv, {_providers.MIXED_REPOS} GitHub repos, "
+            f"{_providers.MIXED_BLOGS} blogs, {others}; mixed order; seed {args.seed}"
+        )
+    else:
+        print(
+            f"data      {ARXIV_PAPERS} arXiv (5 URL forms), {GITHUB_REPOS} GitHub, {BLOG_PAGES} "
+            f"blog pages with og:image; pasted as topics in mixed order; seed {args.seed}"
+        )
     print(
         f"setup     fakes on {web.base}, +{args.latency * 1000:.0f} ms per request; arXiv interval "
         f"{args.arxiv_interval:g} s; worker --pool threads --concurrency {WORKER_THREADS}; "
@@ -860,6 +902,10 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=20250328, help="seed for the URLs and content")
     parser.add_argument(
+        "--mix", choices=["classic", "all"], default="classic",
+        help="classic: 100 arXiv, 50 GitHub, 50 blogs; all: every provider (see _providers.py)",
+    )  # fmt: skip
+    parser.add_argument(
         "--worker-log", type=Path, metavar="FILE", help="keep a copy of the worker's log"
     )
     return add_database_arguments(parser).parse_args()
@@ -880,7 +926,8 @@ def main() -> None:
         configure_environment(web, args, queue)
         if args.redis:
             cleanup.callback(forget_redis_queue, args.redis, queue)
-        urls = pasted_urls(args.seed, web.base)
+        urls = pasted_urls(args.seed, web.base, args.mix)
+        args.total = len(urls)
         with throwaway_database(args, label="bench_links") as vendor:
             from django.conf import settings
             from django.test import override_settings

@@ -268,6 +268,26 @@ GITHUB_SOCIAL_IMAGE_URL = env.str(
     "GITHUB_SOCIAL_IMAGE_URL", default="https://opengraph.githubassets.com"
 )
 PYPI_URL = env.str("PYPI_URL", default="https://pypi.org")
+# Where the other providers' APIs live (tests point them at local fake servers).
+GITHUB_WEB_URL = env.str("GITHUB_WEB_URL", default="https://github.com")
+HUGGINGFACE_URL = env.str("HUGGINGFACE_URL", default="https://huggingface.co")
+HUGGINGFACE_THUMBNAILS_URL = env.str(
+    "HUGGINGFACE_THUMBNAILS_URL", default="https://cdn-thumbnails.huggingface.co/social-thumbnails"
+)
+OPENREVIEW_API_URL = env.str("OPENREVIEW_API_URL", default="https://api2.openreview.net")
+OPENREVIEW_API_V1_URL = env.str("OPENREVIEW_API_V1_URL", default="https://api.openreview.net")
+ACL_ANTHOLOGY_URL = env.str("ACL_ANTHOLOGY_URL", default="https://aclanthology.org")
+DOI_RESOLVER_URL = env.str("DOI_RESOLVER_URL", default="https://doi.org")
+QIITA_URL = env.str("QIITA_URL", default="https://qiita.com")
+ZENN_URL = env.str("ZENN_URL", default="https://zenn.dev")
+NOTE_URL = env.str("NOTE_URL", default="https://note.com")
+X_OEMBED_URL = env.str("X_OEMBED_URL", default="https://publish.twitter.com/oembed")
+# Seconds between two calls to one provider family, e.g. "qiita=30,github=0.5"; the defaults
+# are in apps/links/provider_limits.py.
+LINK_PROVIDER_INTERVALS = {
+    family: float(seconds)
+    for family, seconds in env.dict("LINK_PROVIDER_INTERVALS", default={}).items()
+}
 LINK_REFRESH_DAYS = env.int("LINK_REFRESH_DAYS", default=7)
 LINK_SWEEP_GRACE = env.float("LINK_SWEEP_GRACE", default=60.0)  # seconds a link may wait unqueued
 
@@ -320,10 +340,20 @@ LOGIN_CLIENT_IP_HEADER = env.str("LOGIN_CLIENT_IP_HEADER", default="REMOTE_ADDR"
 AXES_CLIENT_IP_CALLABLE = "apps.accounts.lockout.client_address"
 AXES_VERBOSE = False
 
+# Players of slides and videos that cards may show in a sandboxed frame (apps.links.embeds).
+EMBED_HOSTS = (
+    "www.youtube-nocookie.com",
+    "player.vimeo.com",
+    "speakerdeck.com",
+    "www.slideshare.net",
+    "docs.google.com",
+    "www.docswell.com",
+)
+
 # --- Content-Security-Policy (django-csp), in production and in the embedded default ---------
 # Scripts and styles only from this site's static files: no inline script, no inline style,
-# no eval. Thumbnails are served by the board itself, so images need no other host; cards
-# embed no frames. CSP_REPORT_ONLY=1 sends the same policy as a report-only header instead.
+# no eval. Thumbnails are served by the board itself, so images need no other host; frames
+# only from the players above. CSP_REPORT_ONLY=1 sends the same policy as report-only.
 _CSP_DIRECTIVES = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
@@ -331,7 +361,7 @@ _CSP_DIRECTIVES = {
     "img-src": ["'self'", "data:"],
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
-    "frame-src": ["'none'"],
+    "frame-src": [f"https://{host}" for host in EMBED_HOSTS],
     "object-src": ["'none'"],
     "frame-ancestors": ["'none'"],
     "base-uri": ["'self'"],

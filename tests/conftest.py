@@ -45,6 +45,15 @@ def _fresh_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_provider_pacing(settings):
+    """Provider limiters off: each test serves its own fake provider once. The limiter has
+    its own tests (tests/links/test_provider_limits.py)."""
+    settings.LINK_PROVIDER_INTERVALS = dict.fromkeys(
+        ("github", "huggingface", "openreview", "acl", "doi", "qiita", "zenn", "note", "x"), 0
+    )
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The default hasher is slow on purpose; tests create many members.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

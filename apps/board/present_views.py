@@ -9,9 +9,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.htmx import HtmxHttpRequest
 from apps.deepdives.models import DeepDive
+from apps.links import embeds
+from apps.links.models import Link
 from apps.meetings import services
 from apps.meetings.models import Meeting
 from apps.meetings.permissions import can_manage_meetings
+from apps.topics.models import Topic
 from apps.topics.services import topic_mark_reached
 
 from . import agenda
@@ -56,7 +59,29 @@ def present_context(meeting: Meeting) -> dict:
         "deep_dive": deep_dive,
         "main_is_current": current == MAIN,
         "timer_minutes": minutes,
+        "players": _players(
+            current_item.topic if current_item else None,
+            deep_dive if current == MAIN else None,
+        ),
+        "sandbox": embeds.SANDBOX,
     }
+
+
+def _players(topic: Topic | None, deep_dive: DeepDive | None) -> list[Link]:
+    """The slides and videos of what is presented now (a topic's source, then its extra
+    links; the main topic's link), shown in place: on the big screen nobody should have to
+    switch tabs."""
+    links: list[Link] = []
+    if topic is not None:
+        links = [topic.link] if topic.link is not None else []
+        links += [extra.link for extra in topic.extra_links.select_related("link")]
+    elif deep_dive is not None and deep_dive.link is not None:
+        links = [deep_dive.link]
+    return [
+        link
+        for link in links
+        if link.status == link.Status.OK and embeds.safe_embed(link.extra.get("embed"))
+    ]
 
 
 @require_GET

@@ -20,6 +20,9 @@ from typing import Any
 LINK_METADATA = "link.metadata"  # a link was fetched: title, authors, abstract, picture
 LINK_CARD = "link.card"  # the card changed but not its text: pending, failed, a new picture
 LINK_CREATED = "link.created"  # a URL was pasted for the first time (papers recognise theirs)
+# Two links turned out to be one page; details: into (the pk that stays). Listeners move
+# what points at pk to into, before pk is deleted.
+LINK_MERGED = "link.merged"
 MEETING = "meeting"  # a meeting's date, title or guidance
 MEETING_STATUS = "meeting.status"  # details: status (the new Meeting.Status value)
 TOPIC = "topic"  # details: remarks_follow (False: kind and title unchanged)
@@ -35,6 +38,7 @@ SUBJECTS = frozenset(
         LINK_CREATED,
         LINK_METADATA,
         LINK_CARD,
+        LINK_MERGED,
         MEETING,
         MEETING_STATUS,
         TOPIC,

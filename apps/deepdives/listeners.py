@@ -13,6 +13,11 @@ def link_changed(change: changes.Change) -> None:
     meetings_touch(meeting_ids=DeepDive.objects.filter(link_id=change.pk).values("meeting_id"))
 
 
+def link_merged(change: changes.Change) -> None:
+    DeepDive.objects.filter(link_id=change.pk).update(link_id=change.details["into"])
+
+
 def register() -> None:
+    changes.listen(changes.LINK_MERGED, link_merged)
     changes.listen(changes.LINK_METADATA, link_changed)
     changes.listen(changes.LINK_CARD, link_changed)

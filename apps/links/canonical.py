@@ -22,6 +22,7 @@ AR5IV_HOSTS = frozenset({"ar5iv.org", "www.ar5iv.org", "ar5iv.labs.arxiv.org"})
 ALPHAXIV_HOSTS = frozenset({"alphaxiv.org", "www.alphaxiv.org"})
 HUGGINGFACE_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
 GITHUB_HOSTS = frozenset({"github.com", "www.github.com"})
+GIST_HOSTS = frozenset({"gist.github.com"})
 PYPI_HOSTS = frozenset({"pypi.org", "www.pypi.org", "pypi.python.org"})
 
 # Path prefixes that are followed by a paper id, per family of hosts.
@@ -115,7 +116,9 @@ _PERCENT_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
 class LinkTarget:
     canonical_url: str
     kind: str  # "arxiv" | "github" | "pypi" | "web"
-    key: str  # arXiv id without version, "owner/repo" lower-cased, PyPI name; "" for web
+    # arXiv id without version; "owner/repo" lower-cased (+ "/issues/N", "/pull/N",
+    # "/discussions/N", "/releases/tag/T") or "gist/ID"; PyPI name; "" for web
+    key: str
 
 
 def canonicalize(url: str) -> LinkTarget:
@@ -129,7 +132,12 @@ def canonicalize(url: str) -> LinkTarget:
     if host in GITHUB_HOSTS:
         repo = _github_repo(path)
         if repo:
-            return LinkTarget(f"https://github.com/{repo}", "github", repo)
+            key = repo + _github_item(path)
+            return LinkTarget(f"https://github.com/{key}", "github", key)
+    if host in GIST_HOSTS:
+        gist = _gist_id(path)
+        if gist:
+            return LinkTarget(f"https://gist.github.com/{gist}", "github", f"gist/{gist}")
     if host in PYPI_HOSTS:
         name = _pypi_name(path)
         if name:
@@ -246,6 +254,31 @@ def _github_repo(path: str) -> str:
     ):
         return ""
     return f"{owner}/{repo}".lower()
+
+
+_GITHUB_NUMBERED = frozenset({"issues", "pull", "discussions"})
+_GIST_ID = re.compile(r"[0-9a-f]{20,40}")
+
+
+def _github_item(path: str) -> str:
+    """ "/issues/12", "/pull/34", "/discussions/5", "/releases/tag/v1.0": an item with a card
+    of its own; "" for the repository (its tree, files, lists of issues...)."""
+    segments = _segments(path)[2:]
+    if len(segments) >= 2 and segments[0] in _GITHUB_NUMBERED and segments[1].isdigit():
+        number = int(segments[1])
+        if 0 < number < 10**9:
+            return f"/{segments[0]}/{number}"
+    if len(segments) >= 3 and segments[:2] == ["releases", "tag"] and len(segments[2]) <= 100:
+        return "/releases/tag/" + quote("/".join(segments[2:]), safe="-._~+@")
+    return ""
+
+
+def _gist_id(path: str) -> str:
+    # gist.github.com/ID or gist.github.com/user/ID; ids are hex.
+    for segment in reversed(_segments(path)[:2]):
+        if _GIST_ID.fullmatch(segment.lower()):
+            return segment.lower()
+    return ""
 
 
 def _pypi_name(path: str) -> str:

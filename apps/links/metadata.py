@@ -33,6 +33,10 @@ _BREAKING_TAG = re.compile(
 )
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# What journal and proceedings pages put in citation_date, dc.date, prism.publicationDate:
+# "2022/09/01", "2021/08", "2021-8-1", "2019".
+_LOOSE_DATE = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:$|[T\s])")
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3}")
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
 
 __all__ = ["Metadata", "api_text", "checked_urls", "collapse", "http_url", "names", "plain_text"]
@@ -112,6 +116,39 @@ def iso_date(value: object) -> str:
         except ValueError:
             return ""
     return text
+
+
+def loose_date(value: object) -> str:
+    """A date as ISO 8601, as precise as given: "2022/09/01" → "2022-09-01", "2021/08" →
+    "2021-08", "2019" → "2019"; a full ISO datetime as given; "" for anything else."""
+    exact = iso_date(value)
+    if exact:
+        return exact
+    match = _LOOSE_DATE.match(collapse(value))
+    if match is None:
+        return ""
+    year, month, day = match.groups()
+    if not 1000 < int(year) < 3000:
+        return ""
+    if month is None:
+        return year
+    if not 1 <= int(month) <= 12:
+        return ""
+    if day is None:
+        return f"{year}-{int(month):02d}"
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return ""
+
+
+def language_tag(value: object) -> str:
+    """A BCP 47 language tag ("ja", "en-US") from lang="ja_JP" and the like; "" if none."""
+    text = collapse(value).replace("_", "-")[:35]
+    if not _LANGUAGE_TAG.fullmatch(text):
+        return ""
+    primary, _sep, rest = text.partition("-")
+    return primary.lower() + (f"-{rest}" if rest else "")
 
 
 # Keys of `extra` that hold a URL: the card and the paper page put them in href or src.

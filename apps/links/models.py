@@ -29,6 +29,9 @@ class Link(models.Model):
         FAILED = "failed", _("取得失敗")
 
     canonical_url = models.URLField(max_length=2000, unique=True)
+    # What the page itself says its address is (<link rel=canonical>, GitHub's html_url),
+    # believed on the page's own host only: a second URL of the same page merges into it.
+    declared_url = models.URLField(max_length=2000, blank=True, db_index=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.WEB)
     key = models.CharField(max_length=200, blank=True, db_index=True)
     status = models.CharField(
@@ -64,6 +67,11 @@ class Link(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.canonical_url
+
+    @property
+    def card_url(self) -> str:
+        """Where the card points: the page's own canonical address, in its own case."""
+        return self.declared_url or self.canonical_url
 
     @property
     def is_waiting(self) -> bool:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from urllib.parse import urlsplit
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.core import changes
@@ -30,6 +32,9 @@ def link_for_pasted_url(url: str) -> Link | None:
     except ValueError:
         return None
     link = Link.objects.filter(canonical_url=target.canonical_url).first()
+    if link is None:
+        # A page already known under another URL that names this one as its own address.
+        link = Link.objects.filter(declared_url=target.canonical_url).order_by("pk").first()
     if link is not None:
         return link
     try:
@@ -85,6 +90,73 @@ def link_claim(*, link_ids: list[int]) -> list[Link]:
 
 @transaction.atomic
 def link_store_metadata(*, link: Link, metadata: Metadata, thumbnail_webp: bytes | None) -> Link:
+    """Store what was fetched. When the page declares an address another link already has,
+    the two are one page: this link merges into that one, which is returned."""
+    declared = declared_url(link, metadata.canonical_url)
+    if declared:
+        twin = (
+            Link.objects.filter(Q(canonical_url=declared) | Q(declared_url=declared))
+            .exclude(pk=link.pk)
+            .order_by("pk")
+            .first()
+        )
+        if twin is not None and link.kind == Link.Kind.WEB:
+            return _merge(link=link, into=twin, metadata=metadata, thumbnail_webp=thumbnail_webp)
+    link.declared_url = declared
+    return _store(link=link, metadata=metadata, thumbnail_webp=thumbnail_webp)
+
+
+def declared_url(link: Link, url: str) -> str:
+    """The page's own address when it may be believed: a web page on its own host (with or
+    without www), GitHub's html_url for the same repository; "" otherwise."""
+    if not url or link.kind not in (Link.Kind.WEB, Link.Kind.GITHUB):
+        return ""
+    try:
+        target = canonicalize(url)
+    except ValueError:
+        return ""
+    if link.kind == Link.Kind.GITHUB:
+        # The API's html_url keeps the owner's case: nanoGPT, not nanogpt.
+        same = target.kind == "github" and target.key == link.key
+        return url if same and url != link.canonical_url else ""
+
+    def host(value: str) -> str:
+        return (urlsplit(value).hostname or "").removeprefix("www.")
+
+    if target.kind != "web" or host(target.canonical_url) != host(link.canonical_url):
+        return ""
+    return target.canonical_url if target.canonical_url != link.canonical_url else ""
+
+
+def _merge(*, link: Link, into: Link, metadata: Metadata, thumbnail_webp: bytes | None) -> Link:
+    logger.info("link %s is link %s (%s): merged", link.pk, into.pk, into.canonical_url)
+    # Topics, main topics and papers move their references first, then the card is stored
+    # on the link that stays, so every board that now shows it refreshes.
+    changes.announce(changes.LINK_MERGED, pk=link.pk, obj=link, into=into.pk)
+    link.delete()
+    into = Link.objects.select_for_update().get(pk=into.pk)
+    if into.status != Link.Status.OK or not into.title:
+        into = _store(link=into, metadata=metadata, thumbnail_webp=thumbnail_webp)
+    else:
+        # The card is unchanged, but the topics that came with the merge take its title
+        # (those left empty) and search re-indexes them under it.
+        changes.announce(changes.LINK_METADATA, pk=into.pk, obj=into)
+    if not into.thumbnail:
+        into_pk = into.pk
+        transaction.on_commit(lambda: _send_thumbnail(into_pk))
+    return into
+
+
+def _send_thumbnail(link_id: int) -> None:
+    from .tasks import make_thumbnail
+
+    try:
+        make_thumbnail.delay(link_id)
+    except Exception:  # no broker: the card simply keeps its placeholder
+        logger.warning("could not queue the thumbnail of link %s", link_id, exc_info=True)
+
+
+def _store(*, link: Link, metadata: Metadata, thumbnail_webp: bytes | None) -> Link:
     link.status = Link.Status.OK
     link.failure_reason = link.failure_message = ""
     link.fetched_at = timezone.now()

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.htmx import HtmxHttpRequest
 
-from . import services
+from . import embeds, services
 from .models import Link
 
 SLOT = re.compile(r"^(topic-\d+|deep-dive)$")
@@ -49,3 +49,13 @@ def link_thumbnail(request: HtmxHttpRequest, link_id: int):
     # The file name changes with every new thumbnail, so the browser may keep it a long time.
     patch_cache_control(response, private=True, max_age=7 * 24 * 3600, immutable=True)
     return response
+
+
+@require_GET
+def link_embed(request: HtmxHttpRequest, link_id: int):
+    """The player of a slide deck or video, loaded only when a member asks for it."""
+    link = get_object_or_404(Link, pk=link_id, status=Link.Status.OK)
+    if not embeds.safe_embed(link.extra.get("embed")):
+        raise Http404
+    template = "links/embed.html#embed-frame" if request.htmx else "links/embed.html"
+    return render(request, template, {"link": link, "sandbox": embeds.SANDBOX})

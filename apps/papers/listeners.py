@@ -41,7 +41,15 @@ def _schedule_related() -> None:
         logger.warning("could not queue the related-papers refresh", exc_info=True)
 
 
+def link_merged(change: changes.Change) -> None:
+    """The paper keeps the link that stays, unless that one already is a paper's."""
+    into = change.details["into"]
+    if not PaperLink.objects.filter(link_id=into).exists():
+        PaperLink.objects.filter(link_id=change.pk).update(link_id=into)
+
+
 def register() -> None:
+    changes.listen(changes.LINK_MERGED, link_merged)
     changes.listen(changes.LINK_CREATED, link_created)
     changes.listen(changes.LINK_METADATA, link_metadata_changed)
     changes.listen(changes.LIBRARY_NOTE, library_changed)

@@ -7,7 +7,7 @@ from django.db.models import Q
 from apps.core import changes
 from apps.meetings.services import meetings_touch
 
-from .models import Topic
+from .models import Topic, TopicLink
 from .services import topic_save
 
 
@@ -27,6 +27,16 @@ def link_card_changed(change: changes.Change) -> None:
     meetings_touch(meeting_ids=showing.values("block__meeting_id"))
 
 
+def link_merged(change: changes.Change) -> None:
+    """Two URLs of one page became one link: topics show the one that stays."""
+    into = change.details["into"]
+    Topic.objects.filter(link_id=change.pk).update(link_id=into)
+    # A topic carrying both as extra links keeps one of them.
+    TopicLink.objects.filter(link_id=change.pk, topic__extra_links__link_id=into).delete()
+    TopicLink.objects.filter(link_id=change.pk).update(link_id=into)
+
+
 def register() -> None:
+    changes.listen(changes.LINK_MERGED, link_merged)
     changes.listen(changes.LINK_METADATA, link_metadata_changed)
     changes.listen(changes.LINK_CARD, link_card_changed)

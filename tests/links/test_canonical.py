@@ -62,7 +62,35 @@ TABLE = [
     ("https://www.github.com/Karpathy/NanoGPT", NANOGPT),
     ("https://github.com/karpathy/nanoGPT/tree/master/config", NANOGPT),
     ("https://github.com/karpathy/nanoGPT/blob/master/model.py#L42", NANOGPT),
-    ("https://github.com/karpathy/nanoGPT/issues/123", NANOGPT),
+    (
+        "https://github.com/karpathy/nanoGPT/issues/123#issuecomment-1",
+        LinkTarget(
+            "https://github.com/karpathy/nanogpt/issues/123",
+            "github",
+            "karpathy/nanogpt/issues/123",
+        ),
+    ),
+    (
+        "https://github.com/karpathy/nanoGPT/pull/45/files",
+        LinkTarget(
+            "https://github.com/karpathy/nanogpt/pull/45", "github", "karpathy/nanogpt/pull/45"
+        ),
+    ),
+    (
+        "https://github.com/vllm-project/vllm/releases/tag/v0.6.3",
+        LinkTarget(
+            "https://github.com/vllm-project/vllm/releases/tag/v0.6.3",
+            "github",
+            "vllm-project/vllm/releases/tag/v0.6.3",
+        ),
+    ),
+    (
+        "https://gist.github.com/karpathy/d4dee566867f8291f086",
+        LinkTarget(
+            "https://gist.github.com/d4dee566867f8291f086", "github", "gist/d4dee566867f8291f086"
+        ),
+    ),
+    ("https://github.com/karpathy/nanoGPT/issues", NANOGPT),  # the list is the repository's
     ("https://github.com/karpathy/nanoGPT/pulls?q=is%3Aopen", NANOGPT),
     ("https://github.com/karpathy", web("https://github.com/karpathy")),  # a user, not a repo
     ("https://github.com/topics/llm", web("https://github.com/topics/llm")),

@@ -286,6 +286,13 @@ def test_oembed_fills_what_the_page_lacks(httpserver: HTTPServer, base: str) -> 
         "provider_name": "Speaker Deck",
         "author_name": "Hanako Yamada",
         "embed_type": "rich",
+        # Only the player's address on an allowlisted host, never the provider's HTML.
+        "embed": {
+            "kind": "slides",
+            "provider": "Speaker Deck",
+            "src": "https://speakerdeck.com/player/abc",
+            "ratio": 1.7794,
+        },
     }
     assert "iframe" not in repr(page)  # the embed HTML is never taken
 

@@ -25,7 +25,8 @@ REQUIRED = {
     "base-uri": "'self'",
     "form-action": "'self'",
     "img-src": "'self' data:",
-    "frame-src": "'none'",
+    # Frames only from the players cards may show (slides and videos), over https.
+    "frame-src": " ".join(f"https://{host}" for host in settings.EMBED_HOSTS),
 }
 
 

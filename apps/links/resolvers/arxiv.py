@@ -42,6 +42,7 @@ FAVICON_URL = "https://arxiv.org/favicon.ico"
 # classes as <category> elements.
 _ARXIV_CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z-]+)?")
 _VERSION = re.compile(r"v(\d+)$")
+_FEED_ROOT = re.compile(rb"<feed[\s>]")
 
 
 def fetch_arxiv(ids: list[str], *, timeout: float = 20.0) -> dict[str, Metadata]:
@@ -67,7 +68,23 @@ def fetch_arxiv(ids: list[str], *, timeout: float = 20.0) -> dict[str, Metadata]
 def fetch_feed(url: str, *, max_bytes: int, timeout: float) -> dict[str, arxiv.Result]:
     """The papers of one API answer, keyed by version-less id, in the feed's order (the first
     entry of an id wins). ``FetchError`` propagates, and a malformed feed is one."""
-    response = safe_http.fetch(url, max_bytes=max_bytes, accept=ACCEPT_ATOM, timeout=timeout)
+    # HTML is accepted only to be recognised: a proxy or the API under load answers an error
+    # page with status 200, which is worth another try, never "no such paper".
+    response = safe_http.fetch(
+        url, max_bytes=max_bytes, accept=ACCEPT_ATOM + safe_http.ACCEPT_HTML, timeout=timeout
+    )
+    if response.content_type in safe_http.ACCEPT_HTML or not _FEED_ROOT.search(
+        response.content[:4096]
+    ):
+        raise FetchError(
+            "unsupported_content_type",
+            transient=True,
+            detail=f"arXiv answered {response.content_type} without a feed",
+        )
+    if not response.content.rstrip().endswith(b"</feed>"):
+        # A cut connection leaves a well-formed prefix: the papers after the cut would
+        # all read as missing.
+        raise FetchError("unsupported_content_type", transient=True, detail="truncated feed")
     feed = arxiv_feed.parse(response.content)
     if feed.malformed:
         # The API occasionally answers garbage under load: worth another try later.

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import time
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.core.http import safe_http
 from apps.core.http.safe_http import FetchError
@@ -34,10 +37,18 @@ _OWNER_REPO = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")
 
 
 class RateLimited(FetchError):
-    """GitHub refused for rate limiting; retry after ``retry_after_seconds``."""
+    """GitHub refused for rate limiting; retry after ``retry_after_seconds``.
+
+    The message names the limit and the time it lifts (Asia/Tokyo), which is what a member
+    reads on the card if the retries run out before it does.
+    """
 
     def __init__(self, retry_after_seconds: int, detail: str = "") -> None:
-        super().__init__("http_error", transient=True, status=429, detail=detail)
+        resets = timezone.localtime(timezone.now() + dt.timedelta(seconds=retry_after_seconds))
+        message = _("GitHubの利用制限に達しました。%(time)s 以降に再取得できます。") % {
+            "time": resets.strftime("%Y-%m-%d %H:%M")
+        }
+        super().__init__("http_error", message, True, 429, detail)
         self.retry_after_seconds = retry_after_seconds
 
     def __reduce__(self):
@@ -55,8 +66,16 @@ def fetch_github(owner_repo: str, *, timeout: float = 10.0) -> Metadata:
     except FetchError as exc:
         if exc.reason == "http_error" and exc.status in (403, 429):
             raise _rate_limited(exc, timeout=timeout) from exc
+        if exc.reason == "http_error" and exc.status == 404:
+            raise not_found(owner_repo, exc.detail) from exc
         raise
     return repo_metadata(_json(response))
+
+
+def not_found(what: str, detail: str = "") -> FetchError:
+    """GitHub answers 404 for a private repository too: say both."""
+    message = _("GitHubで %(what)s が見つかりません（削除されたか、非公開です）。") % {"what": what}
+    return FetchError("http_error", message, False, 404, detail)
 
 
 def repo_metadata(repo: dict[str, Any]) -> Metadata:

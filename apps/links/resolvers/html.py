@@ -3,19 +3,28 @@
 Precedence, first found wins (documented because members will ask why a card says what it
 says):
 
-* title: ``og:title`` → ``twitter:title`` → JSON-LD ``headline``/``name`` → ``<title>`` →
-  oEmbed ``title`` → the URL itself;
+* title: ``citation_title`` → ``og:title`` → ``twitter:title`` → ``dc.title`` → JSON-LD
+  ``headline``/``name`` → ``<title>`` → oEmbed ``title`` → the URL itself; a trailing
+  " - Site" / " | Site" naming the site or the journal is cut;
 * description: ``og:description`` → ``twitter:description`` → JSON-LD → ``meta description``;
-* image: ``og:image`` → ``twitter:image`` → JSON-LD ``image`` → ``link rel=image_src`` →
-  oEmbed ``thumbnail_url``;
-* authors: JSON-LD ``author`` → ``meta author`` → ``article:author`` (unless a URL) →
-  oEmbed ``author_name``;
+* image: ``og:image:secure_url`` → ``og:image`` → ``twitter:image`` → JSON-LD ``image`` →
+  ``link rel=image_src`` → oEmbed ``thumbnail_url``;
+* authors: every ``citation_author`` → JSON-LD ``author`` → every ``dc.creator`` →
+  ``meta author`` → ``article:author`` (never a URL) → oEmbed ``author_name``;
+* date: ``article:published_time`` → JSON-LD → ``citation_publication_date`` →
+  ``citation_date`` → ``prism.publicationDate`` → ``dc.date`` (``2022/09/01`` and ``2021/08``
+  read as ``2022-09-01`` and ``2021-08``);
 * site name: ``og:site_name`` → ``application-name`` → JSON-LD ``publisher`` → oEmbed
   ``provider_name`` → the host name;
-* canonical URL: ``link rel=canonical`` → ``og:url`` → the final URL after redirects.
+* canonical URL: ``link rel=canonical`` → ``og:url`` → the final URL after redirects (the
+  card keeps it only when it is on the page's own host, see ``services``);
+* language: ``<html lang>`` → ``meta content-language`` → ``og:locale``;
+* journal and proceedings pages (``citation_*``, ``dc.*``, ``prism.*``) also give the venue,
+  the DOI and the PDF, and make the card a paper.
 
 Bytes are decoded as browsers do it, in this order: byte order mark, the Content-Type
-charset, ``<meta charset>``/``<meta http-equiv>``, then detection (charset_normalizer).
+charset, ``<meta charset>``/``<meta http-equiv>``, then valid UTF-8 as UTF-8 (a page whose
+first 256 kB are ASCII is not cp1252 because of it), then detection (charset_normalizer).
 Shift_JIS is read as cp932 (Windows-31J), the superset Japanese pages really use.
 """
 
@@ -36,6 +45,7 @@ from bs4 import BeautifulSoup, SoupStrainer, Tag
 from apps.core.http import safe_http
 from apps.core.http.safe_http import FetchError
 from apps.core.textfiles import BOMS
+from apps.links import embeds
 from apps.links.metadata import (
     DESCRIPTION_MAX,
     NAME_MAX,
@@ -43,7 +53,8 @@ from apps.links.metadata import (
     Metadata,
     collapse,
     http_url,
-    iso_date,
+    language_tag,
+    loose_date,
     names,
     plain_text,
     truncate,
@@ -109,6 +120,10 @@ _ARTICLE_TYPES = frozenset(
         "Episode",
     ]
 )
+# Types are matched by family too: ReportageNewsArticle, AnalysisNewsArticle, BlogPosting...
+_ARTICLE_SUFFIXES = ("Article", "Posting", "Report")
+# <html> is not built by the strainer below (it would build the whole page), so read its lang.
+_HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z0-9_-]+)", re.IGNORECASE)
 _METADATA_ELEMENTS = SoupStrainer(["base", "title", "meta", "link", "script"])
 _PAGE_TYPES = frozenset(
     ["WebPage", "ItemPage", "AboutPage", "ProfilePage", "QAPage", "CollectionPage"]
@@ -131,12 +146,40 @@ def fetch_page(url: str, *, timeout: float = 10.0) -> Metadata:
         raise FetchError("too_large", detail=f"HTML page of {len(response.content)} bytes")
     page = parse_html(decode_html(response.content, response.charset), response.url)
     metadata = page.metadata
+    urls = [url, response.url, metadata.canonical_url, *page.video_urls]
+    embed = embeds.embed_for(urls)
     remaining = timeout - (time.monotonic() - started)
-    if page.oembed_url and _lacks_oembed_fields(metadata) and remaining > MIN_OEMBED_SECONDS:
+    # Slides and videos want the oEmbed answer even when the page says everything: it has
+    # the player (Speaker Deck, SlideShare), the channel and the duration (Vimeo).
+    wants_oembed = (
+        _lacks_oembed_fields(metadata)
+        or (embed and embed["kind"] == embeds.VIDEO)
+        # The canonical address counts too: it only costs the one oEmbed request.
+        or any(urlsplit(u).hostname in embeds.OEMBED_PLAYER_HOSTS for u in urls if u)
+    )
+    oembed: dict[str, Any] = {}
+    if page.oembed_url and wants_oembed and remaining > MIN_OEMBED_SECONDS:
         oembed = fetch_oembed(page.oembed_url, timeout=remaining)
         _merge_oembed(metadata, oembed, page.oembed_url)
+        embed = embeds.embed_for(urls, oembed)
+    if embed:
+        _add_embed(metadata, embed, page, oembed)
     _fill_fallbacks(metadata, response.url)
     return metadata
+
+
+def _add_embed(
+    metadata: Metadata, embed: dict[str, Any], page: ParsedPage, oembed: dict[str, Any]
+) -> None:
+    metadata.extra["embed"] = embed
+    if embed["kind"] != embeds.VIDEO:
+        return
+    duration = seconds(oembed.get("duration")) or page.duration
+    if duration:
+        metadata.extra["duration_seconds"] = duration
+    channel = plain_text(oembed.get("author_name"), NAME_MAX) or next(iter(metadata.authors), "")
+    if channel:
+        metadata.extra["channel"] = channel
 
 
 # --- decoding ------------------------------------------------------------------------------
@@ -153,6 +196,13 @@ def decode_html(content: bytes, header_charset: str | None = None) -> str:
             return content.decode(codec)
         except UnicodeDecodeError:
             continue  # a wrong label is common ("utf-8" from a server default): try the next
+    if not declared:
+        # Undeclared but valid UTF-8 is UTF-8: detection only sees the first 256 kB, and an
+        # all-ASCII start would make the rest cp1252 ("â€“" for "–").
+        try:
+            return content.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     detected = _detect(content)
     if detected:
         return content.decode(detected, errors="replace")
@@ -195,6 +245,37 @@ def _detect(content: bytes) -> str | None:
 class ParsedPage:
     metadata: Metadata
     oembed_url: str = ""
+    video_urls: list[str] = field(default_factory=list)  # og:video: the player's address
+    duration: int = 0  # seconds, from itemprop/og:video:duration/JSON-LD
+
+
+MAX_VIDEO_SECONDS = 7 * 24 * 3600
+_ISO_DURATION = re.compile(
+    r"P(?:(\d{1,3})D)?(?:T(?:(\d{1,4})H)?(?:(\d{1,5})M)?(?:(\d{1,6})(?:\.\d+)?S)?)?",
+    re.IGNORECASE,
+)
+
+
+def seconds(value: object) -> int:
+    """A video's length in seconds from 5400, "5400" or "PT1H30M"; 0 for -1, junk, or more
+    than a week."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int | float):
+        total = int(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        match = _ISO_DURATION.fullmatch(text)
+        if text.isdigit():
+            total = int(text[:9])
+        elif match and text.upper() not in ("P", "PT"):
+            d, h, m, s = (int(g) if g else 0 for g in match.groups())
+            total = ((d * 24 + h) * 60 + m) * 60 + s
+        else:
+            return 0
+    else:
+        return 0
+    return total if 0 < total <= MAX_VIDEO_SECONDS else 0
 
 
 @dataclass
@@ -202,8 +283,10 @@ class _Head:
     """What a page declares about itself, collected once."""
 
     meta: dict[str, str] = field(default_factory=dict)  # first content per property/name
+    every: dict[str, list[str]] = field(default_factory=dict)  # all contents (citation_author)
     links: list[tuple[list[str], str, str]] = field(default_factory=list)  # rel, type, href
     title: str = ""
+    language: str = ""  # <html lang>
 
 
 def parse_html(text: str, url: str) -> ParsedPage:
@@ -212,38 +295,57 @@ def parse_html(text: str, url: str) -> ParsedPage:
     soup = BeautifulSoup(text, "html.parser", parse_only=_METADATA_ELEMENTS)
     base = _base_url(soup, url)
     head = _collect(soup)
+    html_tag = _HTML_LANG.search(text[:META_PRESCAN_BYTES])
+    head.language = html_tag.group(1) if html_tag else ""
     ld = _json_ld(soup)
     meta = head.meta
+    scholarly = _scholarly(head, base)
+    site_name = _first_text(
+        NAME_MAX, meta.get("og:site_name"), meta.get("application-name"), ld.publisher
+    )
+    title = _first_text(
+        TITLE_MAX,
+        meta.get("citation_title"),
+        meta.get("og:title"),
+        meta.get("twitter:title"),
+        meta.get("dc.title"),
+        ld.title,
+        head.title,
+    )
     metadata = Metadata(
-        title=_first_text(
-            TITLE_MAX, meta.get("og:title"), meta.get("twitter:title"), ld.title, head.title
-        ),
+        title=_without_site_suffix(title, site_name, scholarly.get("venue", "")),
         description=_first_text(
             DESCRIPTION_MAX,
             meta.get("og:description"),
             meta.get("twitter:description"),
             ld.description,
             meta.get("description"),
+            meta.get("dc.description"),
+            meta.get("citation_abstract"),
         ),
-        site_name=_first_text(
-            NAME_MAX, meta.get("og:site_name"), meta.get("application-name"), ld.publisher
-        ),
-        authors=_authors(meta, ld),
+        site_name=site_name,
+        authors=_authors(head, ld),
         published=_first_date(
             meta.get("article:published_time"),
             ld.published,
             meta.get("datepublished"),
-            meta.get("date"),
             meta.get("citation_publication_date"),
+            meta.get("citation_date"),
+            meta.get("citation_online_date"),
+            meta.get("prism.publicationdate"),
+            meta.get("dc.date"),
+            meta.get("dc.date.issued"),
+            meta.get("date"),
         ),
         updated=_first_date(
             meta.get("article:modified_time"), meta.get("og:updated_time"), ld.modified
         ),
         image_url=_first_url(
             base,
+            # Declared as the https twin of og:image: a card should never load http.
+            meta.get("og:image:secure_url"),
             meta.get("og:image"),
             meta.get("og:image:url"),
-            meta.get("og:image:secure_url"),
             meta.get("twitter:image"),
             meta.get("twitter:image:src"),
             *ld.images,
@@ -251,9 +353,86 @@ def parse_html(text: str, url: str) -> ParsedPage:
         ),
         favicon_url=_favicon(head, base, url),
         canonical_url=_first_url(base, _link_href(head, "canonical"), meta.get("og:url")),
-        suggested_kind="blog",
+        suggested_kind="paper" if scholarly else "blog",
     )
-    return ParsedPage(metadata=metadata, oembed_url=_oembed_link(head, base))
+    language = language_tag(head.language) or language_tag(meta.get("content-language"))
+    language = language or language_tag(meta.get("og:locale"))
+    if language:
+        metadata.extra["page_language"] = language
+    metadata.extra.update(scholarly)
+    return ParsedPage(
+        metadata=metadata,
+        oembed_url=_oembed_link(head, base),
+        video_urls=[
+            u
+            for u in (
+                http_url(meta.get(key), base)
+                for key in ("og:video:secure_url", "og:video:url", "og:video", "embedurl")
+            )
+            if u
+        ],
+        duration=seconds(meta.get("duration"))
+        or seconds(meta.get("og:video:duration"))
+        or seconds(meta.get("video:duration"))
+        or ld.duration,
+    )
+
+
+def _scholarly(head: _Head, base: str) -> dict[str, str]:
+    """Venue, DOI and PDF of a journal or proceedings page; {} for any other page."""
+    meta = head.meta
+    if not any(key.startswith(("citation_", "prism.")) or key == "dc.identifier" for key in meta):
+        return {}
+    venue = _first_text(
+        NAME_MAX,
+        meta.get("citation_journal_title"),
+        meta.get("citation_conference_title"),
+        meta.get("citation_inbook_title"),
+        meta.get("prism.publicationname"),
+        meta.get("citation_publisher"),
+        meta.get("dc.publisher"),
+    )
+    doi = next(
+        (
+            d
+            for d in (
+                _doi(v)
+                for v in (
+                    meta.get("citation_doi"),
+                    meta.get("prism.doi"),
+                    *head.every.get("dc.identifier", []),
+                )
+            )
+            if d
+        ),
+        "",
+    )
+    found = {
+        "venue": venue,
+        "doi": doi,
+        "pdf_url": _first_url(base, meta.get("citation_pdf_url")),
+    }
+    if not (meta.get("citation_title") or doi or venue):
+        return {}
+    return {key: value for key, value in found.items() if value}
+
+
+_DOI = re.compile(r"(?:doi:|https?://(?:dx\.)?doi\.org/)?\s*(10\.\d{4,9}/\S+)", re.IGNORECASE)
+
+
+def _doi(value: object) -> str:
+    match = _DOI.fullmatch(collapse(value))
+    return match.group(1)[:200] if match else ""
+
+
+def _without_site_suffix(title: str, *names_: str) -> str:
+    """ "AlphaFold ... - Nature" → "AlphaFold ...": the site's own name is not the title."""
+    for name in filter(None, names_):
+        for separator in (" - ", " | ", " – ", " — ", " : ", "｜"):
+            suffix = separator + name
+            if title.endswith(suffix) and len(title) > len(suffix):
+                return title[: -len(suffix)].rstrip()
+    return title
 
 
 def _base_url(soup: BeautifulSoup, url: str) -> str:
@@ -269,7 +448,11 @@ def _collect(soup: BeautifulSoup) -> _Head:
         key = tag.get("property") or tag.get("name") or tag.get("itemprop")
         content = tag.get("content")
         if isinstance(key, str) and isinstance(content, str):
-            head.meta.setdefault(key.strip().lower(), content)
+            key = key.strip().lower()
+            head.meta.setdefault(key, content)
+            head.every.setdefault(key, []).append(content)
+        elif isinstance(content, str) and _http_equiv(tag) == "content-language":
+            head.meta.setdefault("content-language", content)
     for tag in soup.find_all("link", href=True):
         rel_value: str | list[str] = tag.get("rel") or []
         rel = [r.lower() for r in (rel_value.split() if isinstance(rel_value, str) else rel_value)]
@@ -278,6 +461,10 @@ def _collect(soup: BeautifulSoup) -> _Head:
     if isinstance(title, Tag):
         head.title = title.get_text(" ")
     return head
+
+
+def _http_equiv(tag: Tag) -> str:
+    return str(tag.get("http-equiv") or "").strip().lower()
 
 
 def _link_href(head: _Head, rel: str) -> str:
@@ -303,16 +490,32 @@ def _oembed_link(head: _Head, base: str) -> str:
     return ""
 
 
-def _authors(meta: dict[str, str], ld: _LinkedData) -> list[str]:
-    if ld.authors:
-        return names(ld.authors)
-    if meta.get("author"):
-        return names(meta["author"])
-    article_author = meta.get("article:author", "")
-    # Facebook wants a profile URL here; a URL is not a name.
-    if article_author and not re.match(r"https?://", article_author.strip()):
-        return names(article_author)
+def _authors(head: _Head, ld: _LinkedData) -> list[str]:
+    for found in (
+        [_person_name(a) for a in head.every.get("citation_author", [])],
+        ld.authors,
+        [_person_name(a) for a in head.every.get("dc.creator", [])],
+        [head.meta.get("author", "")],
+        # Facebook wants a profile URL in article:author; _person_names drops URLs.
+        [head.meta.get("article:author", "")],
+    ):
+        result = names([n for n in found if not _is_url(n)])
+        if result:
+            return result
     return []
+
+
+def _is_url(value: str) -> bool:
+    return bool(re.match(r"\s*(?:https?:)?//|\s*www\.", value))
+
+
+def _person_name(value: str) -> str:
+    """citation_author and dc.creator are often "Vaswani, Ashish": shown as "Ashish Vaswani".
+    Names in Japanese or Chinese keep their order (family name first is how they are written)."""
+    family, comma, given = value.partition(",")
+    if not comma or "," in given or re.search(r"[\u3040-\u30ff\u3400-\u9fff]", value):
+        return value
+    return f"{given.strip()} {family.strip()}".strip()
 
 
 def _first_text(limit: int, *values: object) -> str:
@@ -320,7 +523,7 @@ def _first_text(limit: int, *values: object) -> str:
 
 
 def _first_date(*values: object) -> str:
-    return next((d for d in (iso_date(v) for v in values) if d), "")
+    return next((d for d in (loose_date(v) for v in values) if d), "")
 
 
 def _first_url(base: str, *values: object) -> str:
@@ -339,6 +542,7 @@ class _LinkedData:
     modified: str = ""
     images: list[str] = field(default_factory=list)
     publisher: str = ""
+    duration: int = 0
 
 
 def _json_ld(soup: BeautifulSoup) -> _LinkedData:
@@ -371,6 +575,7 @@ def _json_ld(soup: BeautifulSoup) -> _LinkedData:
         modified=_ld_text(main.get("dateModified")),
         images=_ld_images(main.get("image") or main.get("thumbnailUrl"), resolve),
         publisher=next(iter(_ld_names(main.get("publisher"), resolve)), ""),
+        duration=seconds(main.get("duration")),
     )
 
 
@@ -390,15 +595,22 @@ def _nodes(data: object, depth: int = 0) -> Iterator[dict[str, Any]]:
 def _types(node: dict[str, Any]) -> set[str]:
     value = node.get("@type")
     values = value if isinstance(value, list) else [value]
-    return {v for v in values if isinstance(v, str)}
+    # "schema:BlogPosting" and "https://schema.org/BlogPosting" are BlogPosting.
+    return {v.rsplit("/", 1)[-1].rsplit(":", 1)[-1] for v in values if isinstance(v, str)}
+
+
+def _is_article(types: set[str]) -> bool:
+    return bool(types & _ARTICLE_TYPES) or any(t.endswith(_ARTICLE_SUFFIXES) for t in types)
 
 
 def _main_node(nodes: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The node describing the page's content: an article-like node beats a WebPage."""
-    for wanted in (_ARTICLE_TYPES, _PAGE_TYPES):
-        for node in nodes:
-            if _types(node) & wanted:
-                return node
+    for node in nodes:
+        if _is_article(_types(node)):
+            return node
+    for node in nodes:
+        if _types(node) & _PAGE_TYPES:
+            return node
     return None
 
 
@@ -413,10 +625,13 @@ def _ld_names(value: object, resolve) -> list[str]:
     result = []
     for item in values[:50]:
         item = resolve(item)
-        if isinstance(item, str):
-            result.append(item)
-        elif isinstance(item, dict) and isinstance(item.get("name"), str):
-            result.append(item["name"])
+        if isinstance(item, dict):
+            # An unresolved {"@id": url} or {"url": ...} has no name; a name may be a list
+            # (one Person node for several people, or a name in two scripts).
+            item = item.get("name")
+        for name in item if isinstance(item, list) else [item]:
+            if isinstance(name, str) and name.strip() and not _is_url(name):
+                result.append(name)
     return result
 
 

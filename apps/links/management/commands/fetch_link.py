@@ -29,7 +29,8 @@ class Command(BaseCommand):
             if link.kind == Link.Kind.ARXIV:
                 fetching.fetch_arxiv_pending()
             else:
-                fetching.fetch_one(services.link_claim(link_ids=[link.pk])[0])
+                # The link may merge into an earlier one of the same page: show that one.
+                link = fetching.fetch_one(services.link_claim(link_ids=[link.pk])[0])
         except fetching.LinkFailed as failure:
             link = services.link_mark_failed(
                 link=link, reason=failure.reason, message=failure.message
@@ -43,6 +44,7 @@ class Command(BaseCommand):
     def _print(self, link: Link, *, as_json: bool) -> None:
         card = {
             "url": link.canonical_url,
+            "card_url": link.card_url,
             "kind": link.kind,
             "status": link.status,
             "failure": {"reason": link.failure_reason, "message": link.failure_message}
