@@ -189,6 +189,7 @@ def test_an_imported_notes_file(organizer_client):
             start = max(line for line in first_line if line <= (problem.line or 0))
             refused.append(vectors.pop(first_line[start]))
     assert report.ok, report.problems
+    print(f"import: {len(vectors)} imported, {len(refused)} refused by the importer")
     assert len(refused) < 25, refused
     meeting = Meeting.objects.get(date="2025-01-10")
     assert meeting.blocks.count() >= len(vectors) // 2  # the file was really read
