@@ -220,3 +220,20 @@ def test_an_organizer_lifts_the_lock_on_an_address(client, organizer):
 def test_a_member_cannot_see_or_lift_locks(member_client):
     assert member_client.get(reverse("members")).status_code == 403
     assert member_client.post(reverse("member-unlock"), {"username": "x"}).status_code == 403
+
+
+def test_the_members_page_takes_a_fixed_number_of_queries(
+    client, organizer, django_assert_max_num_queries
+):
+    for i in range(15):
+        member_create(
+            handle=f"lk{i}", display_name=f"M{i}", password="pass-word-2026" if i % 2 else ""
+        )
+        for n in range(5):
+            _login(client, f"lk{i}", "x", address=f"10.9.{i}.{n}")
+    client.force_login(organizer)
+
+    # session, member, lockouts by name, lockouts by address, members
+    with django_assert_max_num_queries(5):
+        page = client.get(reverse("members")).content.decode()
+    assert page.count("ロックを解除") >= 15
