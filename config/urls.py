@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from apps.board import views as board_views
 from apps.core.views import healthz, markdown_preview
@@ -27,7 +31,19 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+
+def _media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """Uploaded files while DEBUG is on (the embedded default): Django's own view, except
+    that a name the file system cannot hold (too long, …) is a 404, not a 500."""
+    try:
+        return serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    except OSError as exc:
+        raise Http404(path) from exc
+
+
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", _media)]
 
 admin.site.site_header = admin.site.site_title = f"{settings.GROUP_NAME} 管理"

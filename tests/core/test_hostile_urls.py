@@ -59,8 +59,27 @@ def test_a_malformed_date_filter_is_explained_on_the_page(member_client):
     assert "2025-13-45" in page.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/archive/members/a%00b/", "/papers/?tag=%00", "/search/?q=%00"])
-def test_a_nul_character_in_the_url_is_refused_with_a_sentence(member_client, url):
+@pytest.mark.parametrize("url", ["/archive/members/a%00b/", "/meetings/%00/", "/papers/%00/"])
+def test_a_nul_character_in_the_path_is_refused_with_a_sentence(member_client, url):
     response = member_client.get(url)
     assert response.status_code == 400
     assert "NUL" in response.content.decode()
+
+
+def test_a_nul_character_in_a_query_value_is_dropped(member_client, db):
+    factories.MemberFactory(handle="fr")
+    papers = member_client.get("/papers/", {"tag": "rl\x00vr", "by": "f\x00r"})
+    assert papers.status_code == 200
+    assert member_client.get("/search/", {"q": "\x00推薦"}).status_code == 200
+
+
+def test_uploaded_files_in_debug_answer_404_to_a_name_too_long_for_the_disk(rf, settings, tmp_path):
+    from django.http import Http404
+
+    from config.urls import _media
+
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "thumb.webp").write_bytes(b"RIFF")
+    assert _media(rf.get("/media/thumb.webp"), "thumb.webp").status_code == 200
+    with pytest.raises(Http404):
+        _media(rf.get("/media/x"), "x" * 3000)
