@@ -8,6 +8,7 @@ Celery broker, debug on. Setting SECRET_KEY switches to production defaults
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "axes",
+    "csp",
     "apps.core",
     "apps.accounts",
     "apps.meetings",
@@ -64,10 +67,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Runs before the CSRF check (a view hook), which would read the whole body.
+    "apps.core.uploads.UploadSizeMiddleware",
+    "apps.accounts.middleware.SessionIdleMiddleware",
     "apps.accounts.middleware.BoardAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the login views' responses and turns a lockout into the page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -111,6 +120,20 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# A session ends after SESSION_IDLE_DAYS without a visit (the expiry moves forward at most
+# once an hour, see SessionIdleMiddleware, so polling boards do not write every 2 s) and in
+# any case SESSION_MAX_DAYS after the login. Login and password change issue a new key.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_DAYS", default=14) * 24 * 3600
+SESSION_MAX_AGE = env.int("SESSION_MAX_DAYS", default=90) * 24 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# A one-time password link (メンバー page) is good for this long, or until it is used.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_LINK_DAYS", default=7) * 24 * 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -227,6 +250,8 @@ GROUP_NAME = env.str("GROUP_NAME", default="機械学習勉強会")
 MEETING_WEEKDAY = env.int("MEETING_WEEKDAY", default=4)  # Monday is 0; the group meets on Fridays
 MEETINGS_AHEAD = env.int("MEETINGS_AHEAD", default=4)
 BOARD_PUBLIC_READ = env.bool("BOARD_PUBLIC_READ", default=False)
+# Slides uploaded as PDF after a meeting (apps.topics.materials).
+SLIDES_MAX_BYTES = env.int("SLIDES_MAX_BYTES", default=20 * 1024 * 1024)
 # The board's public address, for links that leave the site without a request (Slack, feeds).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
@@ -246,6 +271,16 @@ PYPI_URL = env.str("PYPI_URL", default="https://pypi.org")
 LINK_REFRESH_DAYS = env.int("LINK_REFRESH_DAYS", default=7)
 LINK_SWEEP_GRACE = env.float("LINK_SWEEP_GRACE", default=60.0)  # seconds a link may wait unqueued
 
+# --- Uploads -------------------------------------------------------------------------------
+# A request body over UPLOAD_MAX_REQUEST_BYTES is refused unread; of each file only the first
+# UPLOAD_MAX_FILE_BYTES + 1 bytes are kept (the import limits are 2 MB a file).
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_MB", default=100) * 1024 * 1024
+UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_MB", default=2) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "apps.core.uploads.CappedMemoryFileUploadHandler",
+    "apps.core.uploads.CappedTemporaryFileUploadHandler",
+]
+
 # --- Security ------------------------------------------------------------------------------
 # X-Forwarded-Proto is trusted only behind a proxy that sets it: without one, any client
 # could claim https and pass for a secure request.
@@ -263,6 +298,49 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Login throttling (django-axes) -------------------------------------------------------
+# Failed logins are counted per account name and, separately, per client address; either one
+# over the limit locks that name or address for the cool-off time. Unknown names are counted
+# like real ones, so a lockout tells nothing about which accounts exist. Organizers unlock on
+# the members page (/accounts/members/), staff also in the admin.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=8)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Not reset on success: a success would clear every failure from that address, so an
+# attacker with an account of their own could log in between guesses and never be locked.
+AXES_RESET_ON_SUCCESS = False
+AXES_USERNAME_CALLABLE = "apps.accounts.lockout.login_name"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind a reverse proxy every request comes from the proxy: name the header it sets
+# (HTTP_X_FORWARDED_FOR; its last entry is taken, the one the proxy wrote) so that the
+# proxy's address is not every member's address.
+LOGIN_CLIENT_IP_HEADER = env.str("LOGIN_CLIENT_IP_HEADER", default="REMOTE_ADDR")
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.lockout.client_address"
+AXES_VERBOSE = False
+
+# --- Content-Security-Policy (django-csp), in production and in the embedded default ---------
+# Scripts and styles only from this site's static files: no inline script, no inline style,
+# no eval. Thumbnails are served by the board itself, so images need no other host; cards
+# embed no frames. CSP_REPORT_ONLY=1 sends the same policy as a report-only header instead.
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'none'"],
+    "object-src": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
 
 LOGGING = {
     "version": 1,

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("apps.group.urls")),
     # マイページ lists a member's topics, so the group serves it under the account URLs.
     path("accounts/me/", group_views.me, name="me"),
+    path("accounts/me/absences/", group_views.absences_update, name="absences"),
     path("accounts/", include("apps.accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -11,6 +11,7 @@ import os
 
 import pytest
 
+from config.celery import app
 from tests import factories
 
 
@@ -77,3 +78,12 @@ def member_client(client, member):
 def organizer_client(client, organizer):
     client.force_login(organizer)
     return client
+
+
+@pytest.fixture
+def broker(redis_url):
+    """Let this test process publish to the real Redis, on the queue the worker will read."""
+    saved = app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_default_queue
+    yield app
+    app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_default_queue = saved
+    app.pool.force_close_all()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core import changes
 
 from .models import User
+from .services import member_deactivate
 
 
 @admin.register(User)
@@ -25,6 +26,8 @@ class UserAdmin(BaseUserAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            member_deactivate(member=obj)
         if change and {"display_name", "handle"} & set(form.changed_data):
             # Search finds topics and remarks by their presenter's name and handle.
             changes.announce(changes.MEMBER, pk=obj.pk, obj=obj)

@@ -14,6 +14,28 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("members/", views.members, name="members"),
+    path("members/unlock/", views.member_unlock, name="member-unlock"),
+    path(
+        "members/<int:member_id>/password-link/",
+        views.member_password_link,
+        name="member-password-link",
+    ),
+    path(
+        "password-set/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_set.html",
+            success_url=reverse_lazy("password-set-done"),
+        ),
+        name="password-set",
+    ),
+    path(
+        "password-set/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_set_done.html"
+        ),
+        name="password-set-done",
+    ),
     path("me/profile/", views.profile, name="profile"),
     path(
         "me/password/",

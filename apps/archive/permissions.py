@@ -10,3 +10,8 @@ from apps.accounts.permissions import is_organizer
 def can_import_notes(user: Any) -> bool:
     # An import writes whole meetings and creates members: an organizer's job.
     return is_organizer(user)
+
+
+def can_export_archive(user: Any) -> bool:
+    # The JSON archive holds every member and every note, drafts of the future included.
+    return is_organizer(user)

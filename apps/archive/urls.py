@@ -21,6 +21,7 @@ urlpatterns = [
     path("archive/links/", browse_views.link, name="link"),
     path("archive/categories/", browse_views.categories, name="categories"),
     path("archive/categories/<str:code>/", browse_views.category, name="category"),
+    path("archive/export.json", views.archive_json_download, name="export-json"),
     path("notes/import/", views.notes_import, name="import"),
     path("notes/import/<int:run_id>/", views.import_report, name="import-report"),
     # Beside the board's own address, /meetings/2025-03-28/.

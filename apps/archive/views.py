@@ -1,23 +1,28 @@
 from __future__ import annotations
 
+import json
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from apps.accounts.requests import MemberRequest
 from apps.board.selectors import meeting_board
+from apps.core.downloads import file_response
 from apps.core.htmx import HtmxHttpRequest
 from apps.papers.models import PaperMatch
 
 from . import selectors
+from .archive_json import archive_export
 from .exporter import meeting_markdown
 from .forms import NotesUploadForm
 from .importer import import_notes
 from .notes_format import MAX_BYTES
-from .permissions import can_import_notes
+from .permissions import can_export_archive, can_import_notes
 from .services import import_run_create
 
 
@@ -64,9 +69,24 @@ def meeting_export(request: HtmxHttpRequest, date):
     meeting = meeting_board(date=date)
     if meeting is None:
         raise Http404(_("この日の勉強会はありません。"))
-    response = HttpResponse(
-        meeting_markdown(meeting=meeting), content_type="text/markdown; charset=utf-8"
+    return file_response(
+        meeting_markdown(meeting=meeting),
+        content_type="text/markdown; charset=utf-8",
+        filename=f"{date:%Y-%m-%d}.md",
+        attachment=bool(request.GET.get("download")),
     )
-    if request.GET.get("download"):
-        response["Content-Disposition"] = f'attachment; filename="{date:%Y-%m-%d}.md"'
-    return response
+
+
+@login_required
+@require_safe
+def archive_json_download(request: MemberRequest):
+    """The whole archive as the JSON document `export_archive` writes (organizers: it holds
+    every member and every note)."""
+    if not can_export_archive(request.user):
+        raise PermissionDenied
+    text = json.dumps(archive_export(), ensure_ascii=False, indent=2) + "\n"
+    return file_response(
+        text,
+        content_type="application/json",
+        filename=f"archive-{timezone.localdate():%Y-%m-%d}.json",
+    )

@@ -20,14 +20,20 @@ from django_htmx.http import trigger_client_event
 
 from apps.core.htmx import HtmxHttpRequest
 from apps.deepdives.models import DeepDive
-from apps.deepdives.selectors import rotation_queue
+from apps.deepdives.selectors import absent_member_ids, rotation_queue
 from apps.deepdives.services import deep_dive_assign
 from apps.meetings import services
 from apps.meetings.models import Meeting
 from apps.meetings.permissions import can_manage_meetings
 from apps.meetings.selectors import today
 from apps.topics.models import Topic
-from apps.topics.services import topic_move_in_block, topic_move_to_meeting, topic_set_budget
+from apps.topics.services import (
+    agenda_apply_order,
+    carry_over_candidates,
+    topic_move_in_block,
+    topic_move_to_meeting,
+    topic_set_budget,
+)
 
 from . import agenda
 
@@ -79,7 +85,10 @@ def _builder_context(meeting: Meeting, **extra) -> dict:
         ),
         "main_topic_form": extra.pop("main_topic_form", None) or MainTopicForm(initial=initial),
         "rotation": rotation_queue(today=today())[:8],
+        "away": absent_member_ids(date=meeting.date),
+        "suggestions": agenda.rotation_suggestions(today=today()),
         "next_meeting": services.next_meeting_after(meeting),
+        "carry_over": carry_over_candidates(meeting),
         **extra,
     }
 
@@ -140,6 +149,20 @@ def agenda_move_block(request: HtmxHttpRequest, date):
     except (ValueError, ValidationError) as exc:
         return _respond(request, meeting, error=_message(exc, _("並べ替えできませんでした。")))
     return _order_changed(request, meeting, _("発表順を変更しました。"))
+
+
+@login_required
+@require_POST
+def agenda_order_by_votes(request: HtmxHttpRequest, date):
+    """One button: the order most members want to hear, as a starting point."""
+    meeting = _organizer_meeting(request, date)
+    block_ids, topic_ids = agenda.order_by_interest(agenda.agenda_for(meeting))
+    agenda_apply_order(meeting=meeting, block_ids=block_ids, topic_ids=topic_ids)
+    return _respond(
+        request,
+        meeting,
+        message=_("聞きたいの多い順に並べました。ドラッグや ↑↓ で調整できます。"),
+    )
 
 
 def _meeting_topic(meeting: Meeting, raw_id: str) -> Topic:

@@ -12,6 +12,7 @@ from apps.deepdives.models import DeepDive
 from apps.meetings import services
 from apps.meetings.models import Meeting
 from apps.meetings.permissions import can_manage_meetings
+from apps.topics.services import topic_mark_reached
 
 from . import agenda
 
@@ -88,11 +89,12 @@ def meeting_step(request: HtmxHttpRequest, date):
         if target is None:
             meeting = services.meeting_set_current_topic(meeting=meeting, topic_id=None)
         else:
+            topic_id = None if isinstance(target, str) else target
             meeting = services.meeting_set_current_topic(
-                meeting=meeting,
-                topic_id=None if isinstance(target, str) else target,
-                main=target == MAIN,
+                meeting=meeting, topic_id=topic_id, main=target == MAIN
             )
+            if topic_id is not None:
+                topic_mark_reached(topic_id=topic_id)
     if request.htmx:
         return render(request, "meetings/present.html#stage", present_context(meeting))
     return redirect("meetings:present", date=meeting.date)

@@ -4,7 +4,7 @@ from django.urls import path
 
 from apps.meetings import views as meeting_views
 
-from . import agenda_views, present_views, views
+from . import agenda_views, carry_over_views, present_views, views
 
 # The URL names stay the meetings app's (meetings:detail…): these are the meeting's pages.
 app_name = "meetings"
@@ -19,6 +19,11 @@ urlpatterns = [
         "<isodate:date>/agenda/blocks/move/",
         agenda_views.agenda_move_block,
         name="agenda-move-block",
+    ),
+    path(
+        "<isodate:date>/agenda/order-by-votes/",
+        agenda_views.agenda_order_by_votes,
+        name="agenda-order-by-votes",
     ),
     path(
         "<isodate:date>/agenda/topics/move/",
@@ -42,6 +47,7 @@ urlpatterns = [
     ),
     path("<isodate:date>/agenda/status/", agenda_views.agenda_status, name="agenda-status"),
     path("<isodate:date>/agenda/length/", agenda_views.agenda_length, name="agenda-length"),
+    path("<isodate:date>/carry-over/", carry_over_views.meeting_carry_over, name="carry-over"),
     path("<isodate:date>/present/", present_views.meeting_present, name="present"),
     path("<isodate:date>/present/step/", present_views.meeting_step, name="present-step"),
 ]

@@ -26,6 +26,7 @@ TOPIC = "topic"  # details: remarks_follow (False: kind and title unchanged)
 REMARK = "remark"
 DEEP_DIVE = "deep_dive"
 MEMBER = "member"  # display name or handle
+MEMBER_DEACTIVATED = "member.deactivated"  # may no longer log in: secrets they hold are revoked
 PAPER = "paper"  # a library paper's title, card or tags
 LIBRARY_NOTE = "library_note"  # a member's note on a paper
 
@@ -40,6 +41,7 @@ SUBJECTS = frozenset(
         REMARK,
         DEEP_DIVE,
         MEMBER,
+        MEMBER_DEACTIVATED,
         PAPER,
         LIBRARY_NOTE,
     }

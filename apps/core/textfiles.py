@@ -22,6 +22,27 @@ BOMS = (
 # Japanese encodings tried after UTF-8: cp932 is Windows' Shift_JIS (a superset of it).
 _LEGACY_ENCODINGS = (("cp932", "Shift_JIS"), ("euc_jp", "EUC-JP"))
 
+# Containers and compressed streams by their first bytes: refused without being opened, so a
+# zip or gzip bomb costs a comparison of a few bytes.
+_PACKED: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "ZIP"),
+    (b"PK\x05\x06", "ZIP"),
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh91AY&SY", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "RAR"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+)
+_ARCHIVES = {kind for _magic, kind in _PACKED}
+_PACKED += (
+    (b"%PDF-", "PDF"),
+    (b"\x89PNG", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF8", "GIF"),
+    (b"\xd0\xcf\x11\xe0", "Office"),
+)
+
 # Control characters other than whitespace: a few are noise, many mean a binary file.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
@@ -57,6 +78,12 @@ def decode_text_file(
             _("ファイルが大きすぎます（%(size)s MB）。%(what)s %(limit)s MB までです。")
             % {"size": f"{size / 1024 / 1024:.1f}", "what": what, "limit": limit}
         )
+    for magic, kind in _PACKED:
+        if data.startswith(magic):
+            message = _("テキストファイルではありません（%(kind)s のバイナリファイルです）。")
+            if kind in _ARCHIVES:
+                message += _("圧縮ファイルは展開して、中のテキストファイルを選んでください。")
+            raise TextFileError(message % {"kind": kind})
     text, label = None, ""
     for bom, encoding, bom_label in BOMS:
         if data.startswith(bom):

@@ -18,13 +18,14 @@ from apps.links.models import Link
 from apps.links.resolvers.arxiv_search import Candidate
 from apps.links.services import link_store_metadata
 from apps.meetings.models import Meeting
-from apps.meetings.services import meeting_create, next_meeting_dates
+from apps.meetings.services import absences_set, meeting_create, next_meeting_dates
+from apps.papers import queue
 from apps.papers.importer import import_library
-from apps.papers.models import PaperMatch
+from apps.papers.models import Paper, PaperMatch
 from apps.papers.neighbours import related_refresh
 from apps.papers.paper_matches import paper_match_claim, paper_match_suggest, paper_matches_queue
 from apps.topics.models import Topic
-from apps.topics.services import remark_create, topic_create
+from apps.topics.services import remark_create, topic_create, topic_mark_reached
 
 DEMO_PASSWORD = "benkyokai"  # noqa: S105 - printed on screen for the local demo only
 
@@ -349,6 +350,7 @@ def create_demo_data(*, today: dt.date, weekday: int) -> list[Meeting]:
     _fill_demo_cards()
     _imported_paper_to_confirm(meetings[0], members["haru"])
     _demo_library(members)
+    _demo_queue(members, meetings, today=today)
     return meetings
 
 
@@ -439,3 +441,29 @@ def _demo_library(members: dict[str, User]) -> None:
     import_library(DEMO_SUMMARIES.encode(), name="summaries.md", author=members["ken"])
     import_library(DEMO_TAGGED_NOTES.encode(), name="notes.txt", author=members["yui"])
     related_refresh()  # 関連する論文 at once, not after the worker's first quiet period
+
+
+def _demo_queue(members: dict[str, User], meetings: list[Meeting], *, today: dt.date) -> None:
+    """What members want to hear: votes, a request, a claimed paper, a carry-over offer and
+    an absence, so that /queue/, the boards, the agenda and マイページ show each of them."""
+    upcoming, last_week = meetings[-1], meetings[-2]
+    proposed = Topic.objects.filter(block__meeting=upcoming).order_by("block__position", "position")
+    for handle in ("fr", "ken"):
+        queue.vote_topic(topic_id=proposed[0].pk, member=members[handle], on=True)
+    past = Topic.objects.filter(block__meeting=meetings[0]).order_by("pk").first()
+    if past is not None:
+        queue.vote_topic(topic_id=past.pk, member=members["haru"], on=True)  # もう一度詳しく
+    request = queue.queue_propose(member=members["haru"], text="誰かRLHFの最近の流れを").entry
+    queue.vote_entry(entry_id=request.pk, member=members["fr"], on=True)
+    for paper in Paper.objects.filter(title__startswith="DeepSeek-R1"):
+        for handle in ("sato", "fr", "ken"):
+            queue.vote_paper(paper=paper, member=members[handle], on=True)
+    for paper in Paper.objects.filter(title__startswith="Scaling Laws for Reward Model"):
+        entry = queue.vote_paper(paper=paper, member=members["sato"], on=True)
+        if entry is not None:  # yui takes it: her topic starts from her own note
+            queue.queue_claim(entry_id=entry.pk, member=members["yui"], on=today)
+    # Last week ran in meeting-day mode up to its second topic; the rest is offered again.
+    ran = Topic.objects.filter(block__meeting=last_week).order_by("block__position", "position")
+    for topic in ran[:2]:
+        topic_mark_reached(topic_id=topic.pk)
+    absences_set(member=members["ken"], offered=[upcoming.date], absent=[upcoming.date])

@@ -8,6 +8,7 @@ from apps.core import changes
 from apps.meetings.models import Meeting
 
 from .reminders import queue_agenda_reminder
+from .services import feed_token_revoke
 
 
 def meeting_status_changed(change: changes.Change) -> None:
@@ -17,5 +18,11 @@ def meeting_status_changed(change: changes.Change) -> None:
         transaction.on_commit(lambda: queue_agenda_reminder(meeting_id))
 
 
+def member_deactivated(change: changes.Change) -> None:
+    """A member who may not log in may not read the board through a feed URL either."""
+    feed_token_revoke(user_id=change.pk)
+
+
 def register() -> None:
     changes.listen(changes.MEETING_STATUS, meeting_status_changed)
+    changes.listen(changes.MEMBER_DEACTIVATED, member_deactivated)

@@ -21,11 +21,13 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.http.safe_http import FetchError, fetch
 from apps.meetings.models import Meeting, PresenterBlock
+from apps.papers.queue_selectors import claimed_for_meeting, top_open_entries
 
 from .models import GroupSettings, Reminder
 from .selectors import group_settings
@@ -132,8 +134,34 @@ def call_for_topics_message(*, meeting: Meeting, group: GroupSettings) -> str:
         % {"deadline": format_moment(group.topic_deadline(meeting.date), group)},
         _("いまの投稿: %(topics)s件（%(presenters)s人）")
         % {"topics": topics, "presenters": presenters},
+        *_queue_lines(meeting),
     ]
     return _fit(lines, [slack_link(board_url(meeting), _("ボードを開く"))])
+
+
+def _queue_lines(meeting: Meeting) -> list[str]:
+    """What members asked to hear: claims onto this meeting, and the top open requests."""
+    lines = []
+    for entry in claimed_for_meeting(meeting):
+        lines.append(
+            _("・発表決定: %(label)s (@%(who)s、聞きたい%(votes)s人)")
+            % {
+                "label": slack_escape(entry.label),
+                "who": entry.claimed_by.handle if entry.claimed_by else "",
+                "votes": entry.vote_count,
+            }
+        )
+    wanted = top_open_entries(limit=3)
+    if wanted:
+        queue_url = settings.SITE_URL.rstrip("/") + reverse("papers:queue")
+        link = slack_link(queue_url, _("一覧"))
+        lines.append(_("聞きたいリストの上位 (%(link)s):") % {"link": link})
+        lines += [
+            _("・%(label)s (聞きたい%(votes)s人)")
+            % {"label": slack_escape(entry.label), "votes": entry.vote_count}
+            for entry in wanted
+        ]
+    return lines
 
 
 def agenda_message(*, meeting: Meeting, group: GroupSettings) -> str:

@@ -25,25 +25,27 @@ def group_settings() -> GroupSettings:
     return row
 
 
+FEED_TOKEN_LOOKUP = 8
+
+
 def recent_reminders(*, limit: int = 10) -> list[Reminder]:
     return list(Reminder.objects.select_related("meeting").order_by("-updated_at", "-pk")[:limit])
 
 
-# The database finds candidates by the token's first characters only; the whole token is then
-# compared in constant time, so response times cannot reveal how much of a guess was right
-# beyond those (the rest of a token is still 144 random bits).
-TOKEN_LOOKUP_CHARS = 8
-
-
 def feed_token_owner(*, token: str) -> User | None:
-    """The active member a feed token belongs to, or None."""
-    if len(token) <= TOKEN_LOOKUP_CHARS or len(token) > 64:
+    """The active member a feed token belongs to, or None.
+
+    The database finds candidates by the first characters only; the whole token is compared
+    in constant time, so how long an answer takes does not say how much of a guess was right
+    (beyond those characters, the rest are 144 random bits).
+    """
+    if len(token) < FEED_TOKEN_LOOKUP or len(token) > 64:
         return None
-    candidates = FeedToken.objects.select_related("user").filter(
-        token__startswith=token[:TOKEN_LOOKUP_CHARS], user__is_active=True
+    rows = FeedToken.objects.select_related("user").filter(
+        token__startswith=token[:FEED_TOKEN_LOOKUP], user__is_active=True
     )
-    given = token.encode()
-    for row in candidates:
-        if hmac.compare_digest(row.token.encode(), given):
-            return row.user
-    return None
+    match = None
+    for row in rows:
+        if hmac.compare_digest(row.token.encode(), token.encode()):
+            match = row.user
+    return match

@@ -87,3 +87,10 @@ def feed_token_reset(*, user: User) -> FeedToken:
     token.full_clean()
     token.save(update_fields=["token"])
     return token
+
+
+def feed_token_revoke(*, user_id: int) -> int:
+    """Forget a member's feed token: their calendar and feed URLs stop working for good (a
+    reactivated member gets a new one)."""
+    deleted, _ = FeedToken.objects.filter(user_id=user_id).delete()
+    return deleted

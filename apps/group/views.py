@@ -12,11 +12,13 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.accounts.requests import MemberRequest
 from apps.core.htmx import HtmxHttpRequest
 from apps.meetings.selectors import today
+from apps.meetings.services import absences_set
+from apps.topics.forms import MaterialsForm
 
 from . import reminders, selectors, services
 from .forms import GroupSettingsForm
 from .models import Reminder
-from .my_page import my_page
+from .my_page import availability_dates, my_page
 from .permissions import can_manage_group, can_subscribe_feeds
 
 
@@ -86,6 +88,20 @@ def reminder_resend(request: HtmxHttpRequest, reminder_id: int):
 @require_GET
 def me(request: MemberRequest):
     """My upcoming and past topics, my main topics, and what I have been assigned."""
-    return render(
-        request, "accounts/me.html", {"page": my_page(member=request.user, today=today())}
-    )
+    context = {
+        "page": my_page(member=request.user, today=today()),
+        "materials_form": MaterialsForm(),
+    }
+    return render(request, "accounts/me.html", context)
+
+
+@login_required
+@require_POST
+def absences_update(request: MemberRequest):
+    """マイページ: the dates I cannot attend (the main-topic rotation skips me then)."""
+    offered = list(availability_dates(today=today()))
+    by_text = {f"{date:%Y-%m-%d}": date for date in offered}
+    absent = [by_text[value] for value in request.POST.getlist("away") if value in by_text]
+    absences_set(member=request.user, offered=offered, absent=absent)
+    messages.success(request, _("欠席予定を保存しました。"))
+    return redirect(f"{reverse('me')}#availability")

@@ -20,6 +20,10 @@ from apps.core.http import safe_http
 THUMBNAIL_SIZE = (640, 336)
 MAX_PIXELS = 40_000_000  # 40 MP: any photo; far below what would exhaust a worker's memory
 WEBP_QUALITY = 80
+# Pillow's own decompression-bomb guard stays on for every image opened in this process (the
+# PDF renderer's bitmaps too), whatever a library may have set: a warning (an error here)
+# past this, an error past twice this. Our own lower limit above gives the clearer message.
+Image.MAX_IMAGE_PIXELS = 2 * MAX_PIXELS
 # Raster formats we decode; Image.open would otherwise also try EPS (Ghostscript) and more.
 FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "AVIF", "BMP")
 

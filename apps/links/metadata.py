@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+
+from apps.core.weburls import http_url
 
 TITLE_MAX = 300
 DESCRIPTION_MAX = 1_000
@@ -20,7 +21,6 @@ ABSTRACT_MAX = 5_000
 NAME_MAX = 200  # one author, a site name, a provider
 MAX_AUTHORS = 50
 DATE_MAX = 40
-URL_MAX = 2_000
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 _WHITESPACE = re.compile(r"\s+")
@@ -33,6 +33,9 @@ _BREAKING_TAG = re.compile(
 )
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
+
+__all__ = ["Metadata", "api_text", "checked_urls", "collapse", "http_url", "names", "plain_text"]
 
 
 @dataclass
@@ -96,26 +99,6 @@ def names(values: object) -> list[str]:
     return result[:MAX_AUTHORS]
 
 
-def http_url(value: object, base: str = "") -> str:
-    """``value`` made absolute against ``base``; "" unless it is a plausible http(s) URL.
-
-    Keeps ``javascript:``, ``data:`` and the like out of ``href``/``src`` attributes.
-    """
-    if not isinstance(value, str):
-        return ""
-    value = collapse(value)
-    if not value:
-        return ""
-    try:
-        url = urljoin(base, value) if base else value
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > URL_MAX:
-        return ""
-    return url
-
-
 def iso_date(value: object) -> str:
     """An ISO 8601 date or datetime as given, or "" when it is something else."""
     text = collapse(value)[:DATE_MAX]
@@ -129,3 +112,28 @@ def iso_date(value: object) -> str:
         except ValueError:
             return ""
     return text
+
+
+# Keys of `extra` that hold a URL: the card and the paper page put them in href or src.
+_URL_KEY = re.compile(r"(^|_)(url|href|homepage|link|avatar|image|src)s?$")
+
+
+def checked_urls(extra: dict[str, Any]) -> dict[str, Any]:
+    """`extra` with every URL-valued entry kept only if it is http(s), at any depth.
+
+    Resolvers already check the URLs they read; this is the second look, at the one place
+    metadata is stored, so that a resolver added later cannot forget it.
+    """
+    return {key: _checked(key, value) for key, value in extra.items()}
+
+
+def _checked(key: str, value: Any) -> Any:
+    if isinstance(value, dict):
+        return checked_urls(value)
+    if isinstance(value, list):
+        return [_checked(key, item) for item in value]
+    if isinstance(value, str) and _URL_KEY.search(key.lower()):
+        return http_url(value)
+    if isinstance(value, str) and key == "doi":
+        return value if _DOI.fullmatch(value) else ""
+    return value

@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.core import changes
 
 from .canonical import canonicalize
-from .metadata import Metadata
+from .metadata import Metadata, checked_urls, http_url
 from .models import Link
 
 logger = logging.getLogger(__name__)
@@ -94,10 +94,11 @@ def link_store_metadata(*, link: Link, metadata: Metadata, thumbnail_webp: bytes
     link.site_name = metadata.site_name[:200]
     link.authors = list(metadata.authors)
     link.published = metadata.published[:40]
-    link.image_url = metadata.image_url if len(metadata.image_url) <= 2000 else ""
-    link.favicon_url = metadata.favicon_url if len(metadata.favicon_url) <= 2000 else ""
+    # Every URL a server sent is kept only if it is http(s): it ends up in an href or src.
+    link.image_url = http_url(metadata.image_url)
+    link.favicon_url = http_url(metadata.favicon_url)
     link.suggested_kind = metadata.suggested_kind
-    link.extra = metadata.extra
+    link.extra = checked_urls(metadata.extra)
     if thumbnail_webp:
         link.thumbnail.save(f"link-{link.pk}.webp", ContentFile(thumbnail_webp), save=False)
     link.save()

@@ -98,3 +98,26 @@ class PresenterBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting.date} @{self.presenter}"
+
+
+class Absence(models.Model):
+    """A member's "I can't attend" for a meeting date: the main-topic rotation skips them.
+
+    By date, not by meeting: members mark weeks ahead, before those meetings are created."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="absences"
+    )
+    date = models.DateField(_("欠席する日"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("欠席予定")
+        verbose_name_plural = _("欠席予定")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "date"], name="one_absence_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.date}"

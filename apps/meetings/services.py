@@ -19,7 +19,7 @@ from apps.core.markdown import render_markdown
 from apps.links.models import Link
 from apps.links.services import enqueue_fetch_on_commit
 
-from .models import Meeting, PresenterBlock
+from .models import Absence, Meeting, PresenterBlock
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -290,4 +290,14 @@ def next_meeting_after(meeting: Meeting) -> Meeting | None:
         .exclude(status__in=[Meeting.Status.SKIPPED, Meeting.Status.HELD])
         .order_by("date")
         .first()
+    )
+
+
+@transaction.atomic
+def absences_set(*, member: User, offered: Iterable[dt.date], absent: Iterable[dt.date]) -> None:
+    """The member's answer for the dates they were shown: absent on these, present on the rest."""
+    offered, absent = set(offered), set(absent) & set(offered)
+    Absence.objects.filter(member=member, date__in=offered - absent).delete()
+    Absence.objects.bulk_create(
+        [Absence(member=member, date=date) for date in sorted(absent)], ignore_conflicts=True
     )

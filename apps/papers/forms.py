@@ -57,3 +57,27 @@ class LibraryUploadForm(forms.Form):
         if len(files) > 20:
             raise forms.ValidationError(_("一度に選べるのは20ファイルまでです。"))
         return files
+
+
+class QueueProposalForm(forms.Form):
+    """Propose for the queue: a paper's URL, or a request in words (or both: a URL and why)."""
+
+    url = forms.URLField(
+        label=_("論文のURL"),
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://arxiv.org/abs/…"}),
+    )
+    text = forms.CharField(
+        label=_("聞きたいこと"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": _("誰かRLHFの最近の流れを")}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("url") and not (data.get("text") or "").strip():
+            raise forms.ValidationError(_("論文のURLか、聞きたいことを入力してください。"))
+        return data

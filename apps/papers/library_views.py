@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.accounts.requests import MemberRequest
+from apps.core.downloads import file_response
 from apps.core.htmx import HtmxHttpRequest, require
 from apps.meetings.models import Meeting
+from apps.meetings.selectors import today
 
-from . import citations, selectors, services
+from . import citations, queue_selectors, selectors, services
 from .forms import LibraryNoteForm, LibraryUploadForm, PaperTagsForm
 from .importer import import_library
 from .library_formats import MAX_BYTES
@@ -52,6 +54,7 @@ def library(request: HtmxHttpRequest):
         "sorts": [
             ("noted", _("新しいノート順")),
             ("discussed", _("話題になった順")),
+            ("wanted", _("聞きたい順")),
             ("new", _("追加順")),
         ],
     }
@@ -73,8 +76,20 @@ def _render_detail(request, page, *, note_form=None, tags_form=None, status=200)
         "note_form": note_form or LibraryNoteForm(),
         "tags_form": tags_form or PaperTagsForm(),
         "can_note": can_add_library_note(request.user),
+        **_queue_context(request, page.paper),
     }
     return render(request, "papers/detail.html", context, status=status)
+
+
+def _queue_context(request, paper: Paper) -> dict:
+    viewer = request.user if request.user.is_authenticated else None
+    entry, vote = queue_selectors.paper_vote(paper, viewer=viewer)
+    return {
+        "queue_entry": entry,
+        "queue_vote": vote,
+        "queue_claimed": queue_selectors.claims_of_paper(paper, on=today()),
+        "paper_slot": str(paper.pk),
+    }
 
 
 @login_required
@@ -133,10 +148,9 @@ def library_import(request: MemberRequest):
 
 
 def _bib_response(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="application/x-bibtex; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(
+        text, content_type="application/x-bibtex; charset=utf-8", filename=filename
+    )
 
 
 @require_safe

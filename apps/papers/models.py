@@ -264,3 +264,136 @@ class LibraryNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper} ({self.author})"
+
+
+class QueueEntryQuerySet(models.QuerySet["QueueEntry"]):
+    def open(self) -> QueueEntryQuerySet:
+        return self.filter(status=QueueEntry.Status.OPEN)
+
+    def ranked(self) -> QueueEntryQuerySet:
+        """The queue's order: most wanted first, then the one waiting longest."""
+        return self.order_by("-vote_count", "created_at", "pk")
+
+
+class QueueEntry(models.Model):
+    """Something members want to hear at a meeting: a paper, a request in words, or a past
+    topic again in depth (もう一度詳しく). Votes count from the moment it was proposed."""
+
+    class Kind(models.TextChoices):
+        PAPER = "paper", _("論文")
+        REQUEST = "request", _("リクエスト")
+        AGAIN = "again", _("もう一度詳しく")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("聞きたい")
+        CLAIMED = "claimed", _("発表予定")
+        WITHDRAWN = "withdrawn", _("取り下げ")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    paper = models.ForeignKey(
+        Paper, on_delete=models.CASCADE, null=True, blank=True, related_name="queue_entries"
+    )
+    # AGAIN: the past topic to hear again; its paper (if any) is in `paper` too.
+    topic = models.ForeignKey(
+        "topics.Topic",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="queue_entries",
+    )
+    text = models.CharField(_("リクエスト"), max_length=300, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="queue_entries"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claimed_queue_entries",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # How many votes it has: kept by apps.papers.queue with each vote, so that the queue is
+    # read in its order from an index instead of counting every vote on every page.
+    vote_count = models.PositiveIntegerField(default=0, editable=False)
+    # The topic the claim created on the next open meeting.
+    claimed_topic = models.ForeignKey(
+        "topics.Topic", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = QueueEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("聞きたいリスト")
+        verbose_name_plural = _("聞きたいリスト")
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            # A paper or a past topic waits in the queue once; claimed ones may come back.
+            models.UniqueConstraint(
+                fields=["paper"],
+                condition=models.Q(status="open", kind="paper"),
+                name="one_open_entry_per_paper",
+            ),
+            models.UniqueConstraint(
+                fields=["topic"],
+                condition=models.Q(status="open", kind="again"),
+                name="one_open_entry_per_past_topic",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "-vote_count", "created_at"], name="queue_by_votes_and_age"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def anchor(self) -> str:
+        """The id of the entry's row on the queue page."""
+        return f"entry-{self.pk}"
+
+    @property
+    def label(self) -> str:
+        if self.kind == self.Kind.REQUEST:
+            return self.text
+        if self.kind == self.Kind.AGAIN and self.topic_id:
+            return self.topic.display_title if self.topic else ""
+        return (self.paper.title or self.paper.key) if self.paper else self.text
+
+
+class Vote(models.Model):
+    """One member's 聞きたい: on a queue entry, or on a topic proposed for an upcoming board."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+    )
+    entry = models.ForeignKey(
+        QueueEntry, on_delete=models.CASCADE, null=True, blank=True, related_name="votes"
+    )
+    topic = models.ForeignKey(
+        "topics.Topic", on_delete=models.CASCADE, null=True, blank=True, related_name="votes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("聞きたい")
+        verbose_name_plural = _("聞きたい")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(entry__isnull=False, topic__isnull=True)
+                    | models.Q(entry__isnull=True, topic__isnull=False)
+                ),
+                name="vote_on_entry_or_topic",
+            ),
+            models.UniqueConstraint(fields=["member", "entry"], name="one_vote_per_entry"),
+            models.UniqueConstraint(fields=["member", "topic"], name="one_vote_per_topic"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.entry_id or self.topic_id}"

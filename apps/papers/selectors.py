@@ -18,6 +18,7 @@ from apps.meetings.models import Meeting
 from apps.topics.models import Remark, Topic
 
 from .models import LibraryNote, Paper, PaperLink, Tag
+from .queue_selectors import open_vote_count_subquery
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def paper_page(*, paper_id: int) -> PaperPage | None:
         .filter(Q(link_id__in=link_ids) | Q(extra_links__link_id__in=link_ids))
         .distinct()
         .select_related("block__meeting", "block__presenter", "link")
-        .prefetch_related(Prefetch("remarks", queryset=remarks))
+        .prefetch_related(Prefetch("remarks", queryset=remarks), "slides_uploads")
         .order_by("-block__meeting__date", "pk")
     )
     deep_dives = list(
@@ -145,7 +146,12 @@ def paper_page(*, paper_id: int) -> PaperPage | None:
     return PaperPage(paper, card, topics, deep_dives, notes, related)
 
 
-LIBRARY_SORTS = {"noted": "-last_noted", "discussed": "-encounter_count", "new": "-created_at"}
+LIBRARY_SORTS = {
+    "noted": "-last_noted",
+    "discussed": "-encounter_count",
+    "wanted": "-wanted_count",
+    "new": "-created_at",
+}
 
 
 @dataclass
@@ -167,7 +173,11 @@ def _has_category(code: str) -> Q:
 
 def library_papers(filters: LibraryFilters) -> QuerySet[Paper]:
     """The library's papers, filtered and sorted; the caller pages them."""
-    papers = Paper.objects.with_counts().prefetch_related("tags")
+    papers = (
+        Paper.objects.with_counts()
+        .annotate(wanted_count=open_vote_count_subquery())
+        .prefetch_related("tags")
+    )
     if filters.tag:
         papers = papers.filter(tags__slug=filters.tag)
     if filters.category:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import library_views, views
+from . import library_views, queue_views, views
 
 app_name = "papers"
 urlpatterns = [
@@ -13,6 +13,13 @@ urlpatterns = [
     path("papers/<int:paper_id>.bib", library_views.paper_bibtex, name="bibtex"),
     path("papers/<int:paper_id>/notes/", library_views.note_create, name="note-create"),
     path("papers/<int:paper_id>/tags/", library_views.tags_add, name="tags-add"),
+    path("papers/<int:paper_id>/vote/", queue_views.paper_vote, name="vote"),
+    path("queue/", queue_views.queue_page, name="queue"),
+    path("queue/propose/", queue_views.queue_propose, name="queue-propose"),
+    path("queue/<int:entry_id>/vote/", queue_views.entry_vote, name="queue-vote"),
+    path("queue/<int:entry_id>/claim/", queue_views.entry_claim, name="queue-claim"),
+    path("queue/<int:entry_id>/withdraw/", queue_views.entry_withdraw, name="queue-withdraw"),
+    path("queue/topics/<int:topic_id>/vote/", queue_views.topic_vote, name="topic-vote"),
     path("meetings/<isodate:date>.bib", library_views.meeting_bibtex, name="meeting-bibtex"),
     path(
         "papers/earlier-presentations/",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import VersionedForm
 
+from .materials import max_pdf_bytes
 from .models import Remark, Topic
 from .services import AUTO_KIND
 
@@ -114,3 +115,48 @@ class RemarkForm(VersionedForm):
         widgets = {
             "body": forms.Textarea(attrs={"rows": 2, "maxlength": 2000, "data-enter-submits": ""})
         }
+
+
+def _http_url(label, placeholder: str) -> forms.URLField:
+    return forms.URLField(
+        label=label,
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        error_messages={"invalid": _("http:// か https:// で始まるURLを入力してください。")},
+        widget=forms.URLInput(attrs={"placeholder": placeholder, "inputmode": "url"}),
+    )
+
+
+class MaterialsForm(forms.Form):
+    """After the meeting: slides (a link or a PDF) and the recording of a topic."""
+
+    slides_url = _http_url(_("スライドのURL"), "https://speakerdeck.com/…")
+    pdf = forms.FileField(
+        label=_("スライドのPDF"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
+    recording_url = _http_url(_("録画のURL"), "https://www.youtube.com/watch?v=…")
+
+    def clean_pdf(self):
+        upload = self.cleaned_data.get("pdf")
+        if not upload:
+            return None
+        limit = max_pdf_bytes()
+        if upload.size > limit:  # before reading a byte of it
+            raise forms.ValidationError(
+                _("PDFは%(mb)sMBまでです。"), params={"mb": limit // (1024 * 1024)}
+            )
+        head = upload.read(1024)
+        upload.seek(0)
+        if b"%PDF-" not in head:
+            raise forms.ValidationError(_("PDFファイルではありません。"))
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not any(data.get(f) for f in ("slides_url", "pdf", "recording_url")):
+            raise forms.ValidationError(_("スライドか録画のどちらかを入力してください。"))
+        return data

@@ -17,6 +17,7 @@ class TopicQuerySet(models.QuerySet["Topic"]):
         return self.select_related("link").prefetch_related(
             models.Prefetch("remarks", queryset=remarks),
             models.Prefetch("extra_links", queryset=TopicLink.objects.select_related("link")),
+            "slides_uploads",
         )
 
 
@@ -44,6 +45,8 @@ class Topic(models.Model):
     # The organizer's time budget; empty means the group's default for the kind.
     minutes = models.PositiveSmallIntegerField(_("持ち時間 (分)"), null=True, blank=True)
     if_time_allows = models.BooleanField(_("時間あれば"), default=False)
+    # When meeting-day mode first showed it: a held meeting knows which topics were reached.
+    presented_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -143,3 +146,33 @@ class TopicLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} {self.link}".strip()
+
+
+class SlidesUpload(models.Model):
+    """A presenter's slides uploaded as a PDF after the meeting; the worker renders page 1
+    as the thumbnail. (Slides on Speaker Deck, Google Slides… are extra links instead.)"""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("サムネイル作成中")
+        OK = "ok", _("OK")
+        FAILED = "failed", _("サムネイルを作れませんでした")
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="slides_uploads")
+    file = models.FileField(upload_to="slides/%Y/%m/")
+    name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    thumbnail = models.ImageField(upload_to="slides/thumbnails/%Y/%m/", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    message = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("スライド (PDF)")
+        verbose_name_plural = _("スライド (PDF)")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

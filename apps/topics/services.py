@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from apps.core import changes
@@ -17,7 +17,7 @@ from apps.core.markdown import render_markdown
 from apps.core.versioning import lock_current
 from apps.links.canonical import canonicalize
 from apps.links.services import enqueue_fetch_on_commit, link_for_pasted_url
-from apps.meetings.models import Meeting
+from apps.meetings.models import Meeting, PresenterBlock
 from apps.meetings.services import (
     board_item_saved,
     lock_meeting,
@@ -246,3 +246,47 @@ def topic_move_in_block(*, topic: Topic, to_index: int) -> None:
     for position, pk in enumerate(move_in_list(ids, topic.pk, to_index), start=1):
         Topic.objects.filter(pk=pk).update(position=position)
     meeting_touch(meeting_id=topic.block.meeting_id)
+
+
+@transaction.atomic
+def agenda_apply_order(
+    *, meeting: Meeting, block_ids: list[int], topic_ids: dict[int, list[int]]
+) -> None:
+    """Set the whole running order at once (a suggestion the organizers accepted)."""
+    lock_meeting(meeting.pk)
+    blocks = set(meeting.blocks.values_list("pk", flat=True))
+    for position, pk in enumerate((pk for pk in block_ids if pk in blocks), start=1):
+        PresenterBlock.objects.filter(pk=pk).update(position=position)
+    for block_id, ids in topic_ids.items():
+        if block_id not in blocks:
+            continue
+        for position, pk in enumerate(ids, start=1):
+            Topic.objects.filter(pk=pk, block_id=block_id).update(position=position)
+    meeting_touch(meeting_id=meeting.pk)
+
+
+def topic_mark_reached(*, topic_id: int) -> None:
+    """Meeting-day mode reached this topic; the first time counts."""
+    Topic.objects.filter(pk=topic_id, presented_at__isnull=True).update(presented_at=timezone.now())
+
+
+def carry_over_candidates(meeting: Meeting) -> list[Topic]:
+    """Topics of a held meeting that are worth offering for the next one: those marked
+    時間あれば, and, when meeting-day mode ran the meeting, those it never reached."""
+    if meeting.status != Meeting.Status.HELD:
+        return []
+    topics = Topic.objects.live().filter(block__meeting=meeting)
+    offered = Q(if_time_allows=True)
+    if topics.filter(presented_at__isnull=False).exists():  # meeting-day mode ran it
+        offered |= Q(presented_at__isnull=True)
+    return list(
+        topics.filter(offered)
+        .select_related("block__presenter", "block__meeting", "link")
+        .order_by("block__position", "position", "pk")
+    )
+
+
+@transaction.atomic
+def topics_carry_over(*, topics: list[Topic], to: Meeting) -> list[Topic]:
+    """Move the offered topics, remarks and all, to the next meeting in one step."""
+    return [topic_move_to_meeting(topic=topic, meeting=to) for topic in topics]

@@ -71,7 +71,7 @@ def test_profile_post_without_csrf_token_is_refused(member):
 
 def test_a_member_changes_their_password(client):
     member_create(handle="fr", display_name="Fumika", password="old-benkyokai-pass")
-    client.login(username="fr", password="old-benkyokai-pass")
+    client.post(reverse("login"), {"username": "fr", "password": "old-benkyokai-pass"})
 
     response = client.post(
         reverse("password_change"),
@@ -89,7 +89,7 @@ def test_a_member_changes_their_password(client):
 
 def test_a_wrong_old_password_is_reported(client):
     member_create(handle="fr", display_name="Fumika", password="old-benkyokai-pass")
-    client.login(username="fr", password="old-benkyokai-pass")
+    client.post(reverse("login"), {"username": "fr", "password": "old-benkyokai-pass"})
 
     response = client.post(
         reverse("password_change"),

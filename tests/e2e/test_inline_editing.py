@@ -87,7 +87,8 @@ def test_escape_cancels_and_restores_the_card(login, meeting, member):
     card.get_by_label("タイトル").press("Escape")
 
     expect(card.locator(".topic-title")).to_contain_text("そのまま")
-    expect(card.locator("form")).to_have_count(1)  # only the remark form is left
+    expect(card.locator("form[data-inline-edit]")).to_have_count(0)  # the editor is gone
+    expect(card.locator(".remark-form form")).to_have_count(1)
     assert Topic.objects.get(pk=topic.pk).title == "そのまま"
 
 

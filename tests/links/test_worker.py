@@ -10,7 +10,6 @@ from PIL import Image
 from pytest_httpserver import HTTPServer
 
 from apps.links.models import Link
-from config.celery import app
 from tests import factories
 from tests.celery_processes import celery_processes
 from tests.links.test_pipeline import png_bytes
@@ -39,15 +38,6 @@ def blog(httpserver: HTTPServer) -> str:
     )
     httpserver.expect_request("/card.png").respond_with_data(png_bytes(), content_type="image/png")
     return f"http://127.0.0.1:{httpserver.port}"
-
-
-@pytest.fixture
-def broker(redis_url):
-    """Let this test process publish to the real Redis, on the queue the worker will read."""
-    saved = app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_default_queue
-    yield app
-    app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_default_queue = saved
-    app.pool.force_close_all()
 
 
 def worker_env(server_base: str) -> dict[str, str]:

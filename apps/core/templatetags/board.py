@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from django import forms, template
 from django.db import models
 
+from apps.core.weburls import href
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -24,6 +26,13 @@ def host(url: str) -> str:
     """The site a source link points to, shown beside its title."""
     netloc = urlsplit(url or "").hostname or ""
     return netloc.removeprefix("www.")
+
+
+@register.filter(name="href")
+def href_filter(url: object) -> str:
+    """`<a href="{{ link.extra.pdf_url|href }}">`: an http(s) URL or a path on this site, else
+    "" — the last check before a URL from outside becomes something a member can click."""
+    return href(url)
 
 
 @register.filter

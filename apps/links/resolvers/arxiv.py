@@ -25,6 +25,7 @@ from apps.links.metadata import (
     TITLE_MAX,
     Metadata,
     collapse,
+    http_url,
     names,
     truncate,
 )
@@ -116,7 +117,7 @@ def result_metadata(result: arxiv.Result, key: str) -> Metadata:
             "primary_category": primary,
             "categories": categories,
             "category_names": category_names(categories),
-            "pdf_url": _https(result.pdf_url) or f"https://arxiv.org/pdf/{key}",
+            "pdf_url": http_url(_https(result.pdf_url)) or f"https://arxiv.org/pdf/{key}",
             "doi": collapse(result.doi),
             "journal_ref": collapse(result.journal_ref),
             "comment": collapse(result.comment),
