@@ -59,8 +59,23 @@ def test_a_malformed_date_filter_is_explained_on_the_page(member_client):
     assert "2025-13-45" in page.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/archive/members/a%00b/", "/papers/?tag=%00", "/search/?q=%00"])
-def test_a_nul_character_in_the_url_is_refused_with_a_sentence(member_client, url):
+@pytest.mark.parametrize("url", ["/archive/members/a%00b/", "/meetings/%00/", "/papers/%00/"])
+def test_a_nul_character_in_the_path_is_refused_with_a_sentence(member_client, url):
     response = member_client.get(url)
     assert response.status_code == 400
     assert "NUL" in response.content.decode()
+
+
+def test_a_nul_character_in_a_query_value_is_dropped(member_client, db):
+    factories.MemberFactory(handle="fr")
+    papers = member_client.get("/papers/", {"tag": "rl\x00vr", "by": "f\x00r"})
+    assert papers.status_code == 200
+    assert member_client.get("/search/", {"q": "\x00推薦"}).status_code == 200
+
+
+def test_stored_files_are_never_served_from_a_public_media_url(member_client, settings, tmp_path):
+    # Thumbnails and slides are served by views behind the login; /media/ is no route at all.
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "thumb.webp").write_bytes(b"RIFF")
+    assert member_client.get("/media/thumb.webp").status_code == 404
+    assert member_client.get("/media/" + "x" * 3000).status_code == 404

@@ -110,7 +110,7 @@ def test_facets_count_kind_place_presenter_and_year_and_toggle(member_client, co
 
 def test_snippets_escape_the_text_and_mark_the_match(member_client, corpus):
     html = member_client.get(URL, {"q": "実行"}).content.decode()
-    snippet = re.search(r'<p class="snippet" hx-disable>(.*?)</p>', html, re.S).group(1)
+    snippet = re.search(r'<p class="snippet"[^>]*>(.*?)</p>', html, re.S).group(1)
     assert (
         "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; は<mark>実行</mark>されない" in snippet
     )
@@ -215,8 +215,8 @@ BAD_INPUTS = [
 
 @pytest.mark.parametrize("q", BAD_INPUTS)
 def test_bad_input_never_fails(member_client, corpus, q):
-    # A NUL is refused for every URL with a sentence (apps.core.middleware), never a 500.
-    expected = 400 if "\x00" in q else 200
+    # A NUL in the query is dropped before any view sees it (apps.core.middleware).
+    expected = 200
     response = member_client.get(URL, {"q": q})
     assert response.status_code == expected
     response = member_client.get(

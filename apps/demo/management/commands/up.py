@@ -76,7 +76,7 @@ class Command(BaseCommand):
         return {name: self._spawn(name, command) for name, command in self.commands.items()}
 
     def _restart_dead(self, processes: dict[str, subprocess.Popen]) -> None:
-        """Start a dead worker or beat again; one that keeps dying waits 1, 2, 4 … 60 s."""
+        """Start a dead worker or beat again; one that keeps dying waits 1, 3, 7 … 60 s."""
         now = time.monotonic()
         for name in RESTARTED:
             proc = processes[name]
