@@ -18,6 +18,8 @@ from tests.links.fixtures import allow_local_server
 
 HOOK_PATH = "/services/T000/B000/XXXXXXXX"
 HANG = 0  # a "status" for Webhook.answer: never answer (until the test is over)
+LATE = 1  # post the message, then answer 200 after the client's deadline has passed
+LATE_BY = 1.0  # seconds; SLACK_WEBHOOK_TIMEOUT is 0.5 s in these tests
 
 
 @pytest.fixture
@@ -59,6 +61,10 @@ class Webhook:
         if status == HANG:
             self.released.wait(5)
             return Response("too late")
+        if status == LATE:
+            # Slack has posted the message; only its answer is slow.
+            self.released.wait(LATE_BY)
+            return Response("ok", content_type="text/html")
         # Slack answers "ok", or a short error code such as "no_service".
         return Response(
             "ok" if status == 200 else "no_service", status=status, content_type="text/html"
