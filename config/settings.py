@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "apps.core.db.commits.CommitRecordMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,6 +108,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The same backends, noting whether a request's writes committed (apps.core.db.commits): its
+# error page then says "saved" instead of inviting a duplicate resubmit.
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.sqlite3": "apps.core.db.sqlite3",
+    "django.db.backends.postgresql": "apps.core.db.postgresql",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -210,6 +217,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-paper-searches": {
         "task": "apps.papers.tasks.sweep_paper_searches",
         "schedule": env.float("LINK_SWEEP_INTERVAL", default=60.0),
+    },
+    # Index updates whose on-commit work was lost (apps.search.indexing): within a minute.
+    "sweep-pending-index": {
+        "task": "apps.search.tasks.sweep_pending_index",
+        "schedule": env.float("INDEX_SWEEP_INTERVAL", default=60.0),
     },
     "refresh-related-papers": {
         "task": "apps.papers.tasks.refresh_related_papers",

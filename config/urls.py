@@ -31,3 +31,5 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 admin.site.site_header = admin.site.site_title = f"{settings.GROUP_NAME} 管理"
+
+handler500 = "apps.core.views.server_error"
