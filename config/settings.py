@@ -184,7 +184,14 @@ if not REDIS_URL:
         "polling_interval": 0.1,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+    # A message taken by a worker that died (kill -9, a lost machine) is delivered again
+    # after the visibility timeout. Longer than any task may run (the arXiv batch's 180 s
+    # hard limit) and than retry countdowns (Slack's longest wait, 240 s), so nothing still
+    # running or waiting is delivered twice; links are also put back sooner by the sweep.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 2,
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
+    }
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="board")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -192,7 +199,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
+# Acknowledged when done, not when taken: a task whose worker dies is run again (tasks are
+# idempotent), also when only the pool's child process was killed.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request that queues a task must not hang when the broker is down: fail fast, the beat
@@ -212,11 +222,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-links": {
         "task": "apps.links.tasks.sweep_links",
-        "schedule": env.float("LINK_SWEEP_INTERVAL", default=60.0),
+        "schedule": env.float("LINK_SWEEP_INTERVAL", default=30.0),
     },
     "sweep-paper-searches": {
         "task": "apps.papers.tasks.sweep_paper_searches",
-        "schedule": env.float("LINK_SWEEP_INTERVAL", default=60.0),
+        "schedule": env.float("LINK_SWEEP_INTERVAL", default=30.0),
     },
     # Index updates whose on-commit work was lost (apps.search.indexing): within a minute.
     "sweep-pending-index": {
@@ -254,6 +264,9 @@ GITHUB_SOCIAL_IMAGE_URL = env.str(
 PYPI_URL = env.str("PYPI_URL", default="https://pypi.org")
 LINK_REFRESH_DAYS = env.int("LINK_REFRESH_DAYS", default=7)
 LINK_SWEEP_GRACE = env.float("LINK_SWEEP_GRACE", default=60.0)  # seconds a link may wait unqueued
+# One fetch, its thumbnail included, ends within this (the worker's hard limit stops it), so a
+# claim older than this plus a margin belongs to a worker that died: beat's sweep fetches again.
+LINK_FETCH_TIME_LIMIT = env.float("LINK_FETCH_TIME_LIMIT", default=45.0)
 
 # --- Security ------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
