@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import time
 
 from celery import shared_task
@@ -106,10 +107,16 @@ def fetch_arxiv_batch(self, first_scheduled: float | None = None) -> int:
     return len(links)
 
 
-@shared_task(soft_time_limit=60, time_limit=90)
-def make_thumbnail(link_id: int) -> bool:
+THUMBNAIL_RETRIES = 20  # thirty papers pasted at once wait their turns for arxiv.org
+
+
+@shared_task(bind=True, max_retries=THUMBNAIL_RETRIES, soft_time_limit=60, time_limit=90)
+def make_thumbnail(self, link_id: int) -> bool:
     link = Link.objects.filter(pk=link_id, status=Link.Status.OK).first()
-    return bool(link and fetching.store_thumbnail(link))
+    try:
+        return bool(link and fetching.store_thumbnail(link))
+    except TimeoutError as busy:  # no arxiv.org slot in time: others are downloading
+        raise self.retry(countdown=5 + random.randint(0, 10)) from busy  # noqa: S311 - spread, not secret
 
 
 @shared_task

@@ -31,10 +31,10 @@ def poll(condition, *, seconds: float) -> bool:
 @pytest.mark.django_db(transaction=True)
 def test_a_fetch_killed_with_its_worker_is_retried_once_soon_after(
     redis_url,
-    broker,
+    broker,  # noqa: F811 - the fixture imported above
     httpserver: HTTPServer,
     tmp_path,
-    settings,  # noqa: F811
+    settings,
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     page_requests: list[float] = []
