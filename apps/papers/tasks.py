@@ -64,8 +64,15 @@ def sweep_paper_searches() -> None:
     waiting = PaperMatch.objects.filter(
         status=PaperMatch.Status.PENDING, updated_at__lt=now - grace
     )
-    if waiting.exists():
-        schedule_paper_searches()
+    if not waiting.exists():
+        return
+    if PaperMatch.objects.filter(status=PaperMatch.Status.SEARCHING).exists():
+        return  # a run is alive; it queues the next one itself
+    # Searches wait and none runs: whoever queued them died before telling a worker (an
+    # import killed right after its commit), so the "queued" flag it may have left cannot
+    # be trusted. A run too many is harmless: each search is claimed once.
+    cache.delete(PAPER_SEARCH_FLAG)
+    schedule_paper_searches()
 
 
 RELATED_FLAG = "papers:related-refresh-scheduled"

@@ -79,5 +79,6 @@ def test_a_fetch_killed_with_its_worker_is_retried_once_soon_after(
     assert link.status == "ok", logs
     assert link.title == "LLMにJSONを出力させる技術"
     assert len(page_requests) == 2  # the killed fetch and its one retry
+    assert link.attempts == 2
     # Stale after the fetch deadline plus a margin, found by the next sweep, then fetched.
     assert recovered_in < FETCH_TIME_LIMIT + 1 + 3 * SWEEP_INTERVAL + 10
