@@ -263,7 +263,10 @@ GITHUB_SOCIAL_IMAGE_URL = env.str(
 )
 PYPI_URL = env.str("PYPI_URL", default="https://pypi.org")
 LINK_REFRESH_DAYS = env.int("LINK_REFRESH_DAYS", default=7)
-LINK_SWEEP_GRACE = env.float("LINK_SWEEP_GRACE", default=60.0)  # seconds a link may wait unqueued
+# Seconds a pending link may wait unqueued: then the sweep queues it (again; a second task
+# for a link already queued finds it claimed). With the sweep every 30 s, a link saved while
+# the broker was down is fetched within a minute of its return.
+LINK_SWEEP_GRACE = env.float("LINK_SWEEP_GRACE", default=30.0)
 # One fetch, its thumbnail included, ends within this (the worker's hard limit stops it), so a
 # claim older than this plus a margin belongs to a worker that died: beat's sweep fetches again.
 LINK_FETCH_TIME_LIMIT = env.float("LINK_FETCH_TIME_LIMIT", default=45.0)
