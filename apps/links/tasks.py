@@ -21,7 +21,7 @@ MAX_RETRIES = 4
 FETCH_TIME_LIMIT = max(2, int(settings.LINK_FETCH_TIME_LIMIT))
 FETCH_SOFT_TIME_LIMIT = max(1, FETCH_TIME_LIMIT - max(1, FETCH_TIME_LIMIT // 9))
 # A claim older than that cannot belong to a live fetch: its worker died (kill -9, OOM).
-STUCK_AFTER = dt.timedelta(seconds=FETCH_TIME_LIMIT + max(1, FETCH_TIME_LIMIT // 3))
+STUCK_AFTER = dt.timedelta(seconds=FETCH_TIME_LIMIT + max(1, FETCH_TIME_LIMIT // 9))
 
 
 def backoff(retries: int) -> int:
