@@ -256,7 +256,7 @@ def test_a_hanging_webhook_is_cut_off_at_the_deadline_and_not_retried(
 
     delivery = deliver(reminder_id=queued)
 
-    assert time.monotonic() - started < 2  # SLACK_WEBHOOK_TIMEOUT is 0.5 s in these tests
+    assert time.monotonic() - started < 4  # SLACK_WEBHOOK_TIMEOUT is 1.5 s in these tests
     assert delivery.outcome == "uncertain"
     reminder = Reminder.objects.get(pk=queued)
     assert reminder.status == "uncertain"
