@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from apps.core import changes
@@ -86,6 +86,11 @@ def link_claim(*, link_ids: list[int]) -> list[Link]:
             pk__in=link_ids, status=Link.Status.FETCHING, claimed_at=stamp
         ).order_by("pk")
     )
+
+
+def _fields_but_attempts() -> list[str]:
+    fields = Link._meta.concrete_fields
+    return [f.name for f in fields if not f.primary_key and f.name != "attempts"]
 
 
 @transaction.atomic
@@ -173,7 +178,9 @@ def _store(*, link: Link, metadata: Metadata, thumbnail_webp: bytes | None) -> L
     link.extra = checked_urls(metadata.extra)
     if thumbnail_webp:
         link.thumbnail.save(f"link-{link.pk}.webp", ContentFile(thumbnail_webp), save=False)
-    link.save()
+    # Everything but `attempts`: it is counted by its own statement, and a stale copy of the
+    # row must not write it back (fetched-once links showed 0).
+    link.save(update_fields=_fields_but_attempts())
     # Topics fill empty titles and bump their boards; search re-indexes what cites the link.
     changes.announce(changes.LINK_METADATA, pk=link.pk, obj=link)
     return link
@@ -203,7 +210,9 @@ def link_mark_pending(*, link: Link) -> Link:
 
 
 def link_count_attempt(*, link: Link) -> None:
-    Link.objects.filter(pk=link.pk).update(attempts=link.attempts + 1)
+    Link.objects.filter(pk=link.pk).update(attempts=F("attempts") + 1)
+    # The caller's copy too: the metadata save writes the row back from it.
+    link.attempts += 1
 
 
 def stale_cutoff(days: int) -> dt.datetime:

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from apps.core.http.safe_http import FetchError
-from apps.links.ratelimit import wait_for_slot
+from apps.links.ratelimit import rate_slot
 from apps.links.resolvers.arxiv_search import Candidate, plain_title, search_arxiv, title_queries
 from apps.topics.models import Topic
 
@@ -154,8 +154,8 @@ def _search(queries: list[str]) -> list[Candidate]:
     """The first query that finds anything wins: the phrase, then the title's words."""
     for query in queries:
         # The slot is shared with the link fetches: arXiv asks for one request per 3 s in all.
-        wait_for_slot("arxiv", settings.ARXIV_MIN_INTERVAL)
-        candidates = search_arxiv(query)
+        with rate_slot("arxiv", settings.ARXIV_MIN_INTERVAL):
+            candidates = search_arxiv(query)
         if candidates:
             return candidates
     return []

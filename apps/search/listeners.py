@@ -5,11 +5,9 @@ Each listener only schedules; the index is updated when the writer's transaction
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from apps.core import changes
 
-from .indexing import index_link, schedule_index, schedule_topic_entry_index
+from .indexing import schedule, schedule_index, schedule_topic_entry_index
 
 
 def topic_changed(change: changes.Change) -> None:
@@ -25,8 +23,7 @@ def object_changed(change: changes.Change) -> None:
 
 def link_metadata_changed(change: changes.Change) -> None:
     """Paper titles, authors and abstracts are searchable too: re-index what cites the link."""
-    url = change.obj.canonical_url
-    transaction.on_commit(lambda: index_link(url), robust=True)
+    schedule("link", change.obj.pk)
 
 
 def register() -> None:
