@@ -5,7 +5,11 @@ from __future__ import annotations
 import html
 import logging
 import re
+import threading
 from dataclasses import dataclass
+
+import bleach
+import markdown
 
 from .extension import new_markdown
 from .guards import LT_PLACEHOLDER
@@ -50,6 +54,26 @@ def _plain_paragraphs(source: str) -> str | None:
     return "\n".join(f"<p>{p}</p>" for p in _PLAIN_PARAGRAPH_BREAK.split(source))
 
 
+# One parser and one cleaner per thread, reset between documents: building them costs about as
+# much as rendering a short note, and an import renders thousands. Neither is shared between
+# threads; one that failed mid-document is thrown away rather than reused.
+_per_thread = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    md = getattr(_per_thread, "markdown", None)
+    if md is None:
+        md = _per_thread.markdown = new_markdown()
+    return md.reset()
+
+
+def _cleaner() -> bleach.Cleaner:
+    cleaner = getattr(_per_thread, "cleaner", None)
+    if cleaner is None:
+        cleaner = _per_thread.cleaner = new_cleaner()
+    return cleaner
+
+
 def render_markdown(source: str | None, *, with_toc: bool = False) -> Rendered:
     """Render user Markdown to sanitized HTML (and optionally a sanitized table of contents)."""
     if not source:
@@ -65,19 +89,21 @@ def render_markdown(source: str | None, *, with_toc: bool = False) -> Rendered:
     body: str
     toc = ""
     try:
-        md = new_markdown()
+        md = _markdown()
         body = md.convert(source)
         if with_toc and getattr(md, "toc_tokens", None):
             found = _TOC_LIST_RE.search(getattr(md, "toc", ""))
             toc = found.group(0) if found else ""
     except Exception:  # a note must always save; python-markdown can hit recursion limits
+        _per_thread.markdown = None
         logger.warning("Markdown rendering failed; storing escaped text", exc_info=True)
         body = _fallback_html(source)
 
-    cleaner = new_cleaner()
+    cleaner = _cleaner()
     try:
         return Rendered(html=cleaner.clean(body), toc_html=cleaner.clean(toc) if toc else "")
     except Exception:
+        _per_thread.cleaner = None
         # Sanitizing our own escaped fallback cannot introduce markup, so it is safe as is.
         logger.warning("Sanitizing rendered Markdown failed; storing escaped text", exc_info=True)
         return Rendered(html=_fallback_html(source))
