@@ -32,6 +32,7 @@ class LibraryReport:
     notes_updated: int = 0
     notes_unchanged: int = 0
     without_id: int = 0
+    searches_queued: int = 0  # papers without an id, now waiting for the arXiv title search
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -53,6 +54,7 @@ class LibraryReport:
             "notes_updated": self.notes_updated,
             "notes_unchanged": self.notes_unchanged,
             "without_id": self.without_id,
+            "searches_queued": self.searches_queued,
             "problems": [
                 {"line": p.line, "level": p.level, "message": p.message} for p in self.problems
             ],

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from apps.core import changes
 from apps.links.services import enqueue_fetches_on_commit, links_for_urls
 
-from . import services
+from . import paper_matches, services
 from .identity import PaperKey, paper_key_from_title, paper_key_from_url, title_key
 from .library_formats import DIGEST, LibraryEntry, Problem
 from .library_formats.entries import INFO, WARNING
@@ -69,6 +69,7 @@ class _Plan:
     paper_tags: dict[int, tuple[Paper, set[str]]] = field(default_factory=dict)
     notes: dict[str, _Note] = field(default_factory=dict)
     tag_names: dict[str, TagName] = field(default_factory=dict)
+    used: dict[int, Paper] = field(default_factory=dict)  # id(paper) → every paper named
 
 
 def import_entries(
@@ -82,6 +83,10 @@ def import_entries(
         if item is not None:
             _apply(item, plan=plan, report=report, author=author, source=source)
     _write(plan, render=not report.dry_run)
+    if not report.dry_run:
+        # Known only by their titles: arXiv is searched for them once the file is in.
+        waiting = [p.pk for p in plan.used.values() if p.scheme == "title"]
+        report.searches_queued = paper_matches.paper_matches_queue_for_papers(paper_ids=waiting)
 
 
 def _read(entry: LibraryEntry, *, report: LibraryReport, source: str) -> _Entry | None:
@@ -244,6 +249,7 @@ def _apply(item: _Entry, *, plan: _Plan, report: LibraryReport, author, source: 
     """One entry, as importing it alone would: the note created, updated or left as it is."""
     entry = item.entry
     paper = _paper(item, plan=plan, report=report)
+    plan.used[id(paper)] = paper
     _fill(paper, entry, plan)
     tags = _tags(entry, report)
     slugs = {t.slug for t in tags}
