@@ -65,6 +65,7 @@ class _Plan:
     by_title: dict[str, Paper] = field(default_factory=dict)  # title_key → the oldest paper
     new_papers: list[Paper] = field(default_factory=list)
     changed_papers: dict[int, Paper] = field(default_factory=dict)  # id(paper) → paper
+    changed_fields: set[str] = field(default_factory=set)  # what bulk_update has to write
     paper_urls: dict[str, Paper] = field(default_factory=dict)
     paper_tags: dict[int, tuple[Paper, set[str]]] = field(default_factory=dict)
     notes: dict[str, _Note] = field(default_factory=dict)
@@ -173,7 +174,7 @@ def _paper(item: _Entry, *, plan: _Plan, report: LibraryReport) -> Paper:
             paper = plan.by_key.pop(str(waiting), None) if waiting is not None else None
             if paper is not None:  # known by its title until now: the id is its key
                 paper.key = key
-                _changed(paper, plan)
+                _changed(paper, plan, "key")
             else:
                 paper = _new_paper(key, entry.title, plan=plan)
                 report.papers_created += 1
@@ -205,14 +206,15 @@ def _new_paper(key: str, title: str, *, plan: _Plan) -> Paper:
     return paper
 
 
-def _changed(paper: Paper, plan: _Plan) -> None:
+def _changed(paper: Paper, plan: _Plan, *names: str) -> None:
     if paper.pk is not None:
         plan.changed_papers[id(paper)] = paper
+        plan.changed_fields.update(names)
 
 
 def _fill(paper: Paper, entry: LibraryEntry, plan: _Plan) -> None:
     """What the collection knows of the paper, where the card has nothing yet."""
-    changed = False
+    changed: list[str] = []
     for name, value in (
         ("title", entry.title[: services.TITLE_MAX]),
         ("authors", entry.authors),
@@ -223,15 +225,17 @@ def _fill(paper: Paper, entry: LibraryEntry, plan: _Plan) -> None:
     ):
         if value and not getattr(paper, name):
             setattr(paper, name, value)
-            changed = True
+            changed.append(name)
             if name == "title":
                 paper.title_key = title_key(paper.title)[:500]
+                changed.append("title_key")
                 if paper.title_key:
                     plan.by_title.setdefault(paper.title_key, paper)
             if name == "authors" and entry.more_authors:
                 paper.more_authors = True
+                changed.append("more_authors")
     if changed:
-        _changed(paper, plan)
+        _changed(paper, plan, *changed)
 
 
 def _tags(entry: LibraryEntry, report: LibraryReport) -> list[TagName]:
@@ -295,9 +299,9 @@ def _write(plan: _Plan, *, render: bool) -> None:
     for paper in changed:
         paper.updated_at = now
     if changed:
-        Paper.objects.bulk_update(
-            changed, ["key", "title_key", *CARD_FIELDS, "updated_at"], batch_size=BATCH
-        )
+        # Only the columns some paper of the file changed: each is one CASE over the batch.
+        names = [name for name in ("key", "title_key", *CARD_FIELDS) if name in plan.changed_fields]
+        Paper.objects.bulk_update(changed, [*names, "updated_at"], batch_size=BATCH)
     _write_links(plan)
     tags = services.tags_for_many(plan.tag_names.values())
     grew = _write_paper_tags(plan, tags)

@@ -316,6 +316,9 @@ def test_a_note_named_only_by_title_joins_the_paper_the_group_already_has(member
     assert LibraryNote.objects.get().paper == paper
     assert Paper.objects.count() == 1
     assert topic.link.paper_link.paper == paper
+    paper.refresh_from_db()  # the note fills what the card has not yet
+    assert (paper.authors, paper.more_authors, paper.venue) == (["Leo Gao"], True, "arXiv'22")
+    assert paper.title == "Scaling Laws for Reward Model Overoptimization"
 
 
 def test_the_demo_board_has_a_library(db):
