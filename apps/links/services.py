@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.core.files.base import ContentFile
@@ -69,6 +70,71 @@ def _send_fetch(link_id: int) -> None:
     except Exception:  # any broker failure: the sweep retries later
         logger.warning(
             "could not queue the fetch of link %s; the sweep will", link_id, exc_info=True
+        )
+
+
+_BULK_BATCH = 500
+
+
+def links_for_urls(urls: Iterable[str]) -> dict[str, Link]:
+    """Links for many URLs at once (a library import): {URL as given: Link}, in a few statements.
+
+    Missing ones are created pending, as link_for_pasted_url does, but no LINK_CREATED is
+    announced: the caller knows what the URLs are and attaches them itself. URLs that have no
+    canonical form are left out.
+    """
+    targets = {}
+    for url in urls:
+        try:
+            targets[url] = canonicalize(url)
+        except ValueError:
+            continue
+    wanted = {t.canonical_url: t for t in targets.values()}
+    found = _links_by_url(wanted)
+    missing = [
+        Link(canonical_url=url, kind=t.kind, key=t.key)
+        for url, t in wanted.items()
+        if url not in found
+    ]
+    if missing:
+        # Another writer may create one of them meanwhile: skip those, then read all back.
+        Link.objects.bulk_create(missing, batch_size=_BULK_BATCH, ignore_conflicts=True)
+        found.update(_links_by_url([link.canonical_url for link in missing]))
+    return {url: found[t.canonical_url] for url, t in targets.items() if t.canonical_url in found}
+
+
+def _links_by_url(urls: Iterable[str]) -> dict[str, Link]:
+    urls = list(urls)
+    found: dict[str, Link] = {}
+    for start in range(0, len(urls), _BULK_BATCH):
+        chunk = urls[start : start + _BULK_BATCH]
+        found.update(
+            (link.canonical_url, link) for link in Link.objects.filter(canonical_url__in=chunk)
+        )
+    return found
+
+
+def enqueue_fetches_on_commit(links: Iterable[Link]) -> None:
+    """Fetch many links after the commit: arXiv papers go out as batches, one task for all."""
+    waiting = [link for link in links if link.is_waiting]
+    if not waiting:
+        return
+    arxiv = any(link.kind == Link.Kind.ARXIV for link in waiting)
+    others = [link.pk for link in waiting if link.kind != Link.Kind.ARXIV]
+    transaction.on_commit(lambda: _send_fetches(arxiv=arxiv, link_ids=others))
+
+
+def _send_fetches(*, arxiv: bool, link_ids: list[int]) -> None:
+    from .tasks import schedule_arxiv_batch
+
+    try:
+        if arxiv:
+            schedule_arxiv_batch()  # the batch takes every pending arXiv link
+        for link_id in link_ids:
+            _send_fetch(link_id)
+    except Exception:  # any broker failure: the sweep retries later
+        logger.warning(
+            "could not queue the fetch of %s links; the sweep will", len(link_ids), exc_info=True
         )
 
 

@@ -270,6 +270,20 @@ def _schedule_library(*, subject: str, object_id: int) -> None:
     transaction.on_commit(_flush_library, robust=True)
 
 
+def schedule_library_many(*, notes: list[int], papers: list[int]) -> None:
+    """Many notes and papers at once (an import): their outbox rows in one statement."""
+    if connection.in_atomic_block and transaction.get_rollback():
+        return  # a dry run
+    rows = [PendingIndex(subject="library_note", object_id=pk) for pk in notes]
+    rows += [PendingIndex(subject="paper", object_id=pk) for pk in papers]
+    if not rows:
+        return
+    # PostgreSQL and SQLite both return the new ids (RETURNING).
+    created = PendingIndex.objects.bulk_create(rows, batch_size=_LIBRARY_BATCH)
+    _library_pending().update(row.pk for row in created)
+    transaction.on_commit(_flush_library, robust=True)
+
+
 def _flush_library() -> None:
     pending = _library_pending()
     if not pending:

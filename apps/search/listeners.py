@@ -7,7 +7,12 @@ from __future__ import annotations
 
 from apps.core import changes
 
-from .indexing import schedule, schedule_index, schedule_topic_entry_index
+from .indexing import (
+    schedule,
+    schedule_index,
+    schedule_library_many,
+    schedule_topic_entry_index,
+)
 
 
 def topic_changed(change: changes.Change) -> None:
@@ -26,6 +31,10 @@ def link_metadata_changed(change: changes.Change) -> None:
     schedule("link", change.obj.pk)
 
 
+def library_written(change: changes.Change) -> None:
+    schedule_library_many(notes=change.details["notes"], papers=change.details["papers"])
+
+
 def register() -> None:
     changes.listen(changes.TOPIC, topic_changed)
     for subject in (
@@ -38,3 +47,4 @@ def register() -> None:
     ):
         changes.listen(subject, object_changed)
     changes.listen(changes.LINK_METADATA, link_metadata_changed)
+    changes.listen(changes.LIBRARY_WRITTEN, library_written)
