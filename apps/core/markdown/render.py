@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .extension import new_markdown
 from .guards import LT_PLACEHOLDER
+from .highlight import highlight_code_blocks
 from .sanitize import new_cleaner
 
 if TYPE_CHECKING:
@@ -142,7 +143,8 @@ def render_markdown(source: str | None, *, with_toc: bool = False) -> Rendered:
 
     cleaner = new_cleaner()
     try:
-        return Rendered(html=_clean(cleaner, body), toc_html=_clean(cleaner, toc) if toc else "")
+        clean = highlight_code_blocks(_clean(cleaner, body))
+        return Rendered(html=clean, toc_html=_clean(cleaner, toc) if toc else "")
     except RecursionError:
         logger.warning("HTML nested too deeply (%s characters); storing escaped text", len(source))
         return Rendered(html=_fallback_html(source))
