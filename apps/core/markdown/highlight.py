@@ -13,10 +13,10 @@ from __future__ import annotations
 import html
 import re
 
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
+from pygments import highlight  # type: ignore[import-untyped]
+from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped]
+from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]
+from pygments.util import ClassNotFound  # type: ignore[import-untyped]
 
 BLOCK_MAX_CHARS = 20_000  # one block highlighted at most
 DOCUMENT_MAX_CHARS = 60_000  # code highlighted per document at most
