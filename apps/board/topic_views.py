@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from apps.accounts.requests import MemberRequest
 from apps.core.htmx import (
@@ -83,8 +83,12 @@ def topic_create(request: MemberRequest, date):
     )
     attach_earlier_presentations(block.topics.all(), before=meeting.date)
     response = render(
-        request, "meetings/board.html#presenter-section", {"block": block, "meeting": meeting}
+        request,
+        "meetings/board.html#presenter-section",
+        {"block": block, "meeting": meeting, "can_add": True},
     )
+    # The page scrolls to the new card and focuses it once it is in place.
+    trigger_client_event(response, "topic-added", {"anchor": topic.anchor}, after="settle")
     if had_block:
         retarget(response, f"#presenter-{block.presenter.handle}")
         reswap(response, "outerHTML")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from apps.core.htmx import HtmxHttpRequest
+from apps.group.selectors import group_settings
 from apps.meetings.models import Meeting
 from apps.meetings.selectors import next_meeting, today
 from apps.papers.selectors import attach_earlier_presentations
@@ -48,6 +50,26 @@ def render_board(request: HtmxHttpRequest, date, *, remark_forms=None, status=20
     )
 
 
+def _hm(moment) -> str:
+    return f"{moment:%H:%M}"
+
+
+def schedule(meeting: Meeting) -> dict[str, object]:
+    """When the meeting runs and until when topics are taken, as the group's clock shows them."""
+    group = group_settings()
+    start = group.meeting_start(meeting.date)
+    end = group.meeting_end(meeting.date, meeting.length_minutes)
+    deadline = group.topic_deadline(meeting.date)
+    return {
+        "start": _hm(start),
+        "end": _hm(end),
+        "minutes": meeting.length_minutes,
+        "deadline": f"{deadline.month}/{deadline.day} {_hm(deadline)}",
+        "deadline_iso": deadline.isoformat(),
+        "deadline_passed": timezone.now() >= deadline,
+    }
+
+
 def _render_board_body(request, date, *, remark_forms, undo_topic) -> str:
     meeting = selectors.meeting_board(date=date)
     if meeting is None:  # deleted between the two reads
@@ -60,6 +82,7 @@ def _render_board_body(request, date, *, remark_forms, undo_topic) -> str:
         "meeting": meeting,
         "remark_forms": remark_forms or {},
         "add_form": TopicForm() if can_add_topic(request.user, meeting) else None,
+        "schedule": schedule(meeting),
         "undo_topic": undo_topic,
     }
     return render_to_string("meetings/board.html#board-body", context, request)

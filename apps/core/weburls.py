@@ -53,3 +53,31 @@ def href(value: object) -> str:
     if seen.startswith("/") and not seen.startswith(("//", "/\\")):
         return seen
     return http_url(seen)
+
+
+PLACEHOLDER_MAX = 48
+
+
+def url_placeholder(url: str, limit: int = PLACEHOLDER_MAX) -> str:
+    """What stands in for a title a source has not given (yet): host and path, shortened in
+    the middle, e.g. "example.com/blog/…/attention" — never the raw URL with its query."""
+    try:
+        parts = urlsplit(browser_view(url or ""))
+    except ValueError:
+        return (url or "")[:limit]
+    host = (parts.hostname or "").removeprefix("www.")
+    if not host:
+        return (url or "")[:limit]
+    segments = [s for s in parts.path.split("/") if s]
+    text = "/".join([host, *segments])
+    if len(text) <= limit:
+        return text
+    # Keep the host and the last segment (usually the most telling), drop the middle.
+    last = segments[-1] if segments else ""
+    if len(last) > limit // 2:
+        last = last[: limit // 2 - 1] + "…"
+    head = "/".join([host, *segments[:1]]) if len(segments) > 1 else host
+    short = f"{head}/…/{last}" if len(segments) > 1 else f"{host}/{last}"
+    if len(short) > limit:
+        short = f"{host}/…/{last}"
+    return short[: limit + 1]

@@ -30,6 +30,27 @@ NOT_FOUND_MESSAGE = _("arXivにこのIDの論文が見つかりませんでし�
 
 
 UNEXPECTED_MESSAGE = _("予期しないエラーで取得できませんでした。管理者に連絡してください。")
+# A member must tell "the site said no such page" (fix the URL) from "this server could not
+# reach the site at all" (often this server has no way out, the URL may be fine).
+UNREACHABLE_MESSAGE = _(
+    "このサーバーから外部に接続できませんでした（%(cause)s）。URLが正しければ、タイトルを入力してください。"
+)
+NOT_FOUND_URL_MESSAGE = _(
+    "URLが見つかりません（HTTP %(status)s）。URLを確認するか、タイトルを入力してください。"
+)
+_UNREACHABLE_CAUSES = {
+    "dns_failure": _("ホスト名を引けません"),
+    "connect_failed": _("接続できません"),
+}
+
+
+def member_message(exc: FetchError) -> str:
+    """The failure as the card says it: unreachable vs no such page, with what to do."""
+    if exc.reason in _UNREACHABLE_CAUSES:
+        return str(UNREACHABLE_MESSAGE) % {"cause": _UNREACHABLE_CAUSES[exc.reason]}
+    if exc.reason == "http_error" and exc.status in (404, 410):
+        return str(NOT_FOUND_URL_MESSAGE) % {"status": exc.status}
+    return exc.message
 
 
 class LinkFailed(Exception):
@@ -53,7 +74,7 @@ def fetch_one(link: Link) -> Link:
     except FetchError as exc:
         retry_after = getattr(exc, "retry_after_seconds", None)
         raise LinkFailed(
-            exc.reason, exc.message, transient=exc.transient, retry_after=retry_after
+            exc.reason, member_message(exc), transient=exc.transient, retry_after=retry_after
         ) from exc
     except Exception as exc:
         # A parser bug must cost one card, not the worker: record it and tell the member.

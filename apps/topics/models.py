@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.markdown.limits import REMARK_MAX_CHARS
+from apps.core.weburls import url_placeholder
 
 
 class TopicQuerySet(models.QuerySet["Topic"]):
@@ -83,7 +84,18 @@ class Topic(models.Model):
 
     @property
     def display_title(self) -> str:
-        return self.title or (self.link.title if self.link_id and self.link else "") or self.url
+        """The title, else the source's, else a readable stand-in (host + short path): a failed
+        or pending fetch must not put a raw URL where a title belongs."""
+        return (
+            self.title
+            or (self.link.title if self.link_id and self.link else "")
+            or url_placeholder(self.url)
+        )
+
+    @property
+    def untitled(self) -> bool:
+        """Neither the member nor the source has given a title: display_title is a stand-in."""
+        return not (self.title or (self.link.title if self.link_id and self.link else ""))
 
     @property
     def anchor(self) -> str:

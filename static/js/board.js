@@ -49,6 +49,54 @@
     }
   });
 
+  /* ---- phone: the agenda starts folded, so the first screen shows the meeting ---------- */
+
+  if (window.matchMedia && window.matchMedia("(max-width: 800px)").matches) {
+    document.querySelectorAll("[data-agenda-toggle]").forEach(function (d) { d.open = false; });
+  }
+
+  /* ---- ＋ トピックを追加 from anywhere: header, own presenter block, the N key --------- */
+
+  function openAddForm() {
+    var panel = document.getElementById("add-topic");
+    if (!panel) return false;
+    panel.open = true;
+    panel.scrollIntoView({ block: "start" });
+    var field = panel.querySelector("[name=url]") || panel.querySelector("input:not([type=hidden]), textarea, select");
+    if (field) field.focus({ preventScroll: true });
+    return true;
+  }
+
+  document.addEventListener("click", function (event) {
+    var opener = event.target instanceof HTMLElement && event.target.closest("[data-open-add]");
+    if (opener && openAddForm()) event.preventDefault();  // without the panel: the plain form page
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "n" && event.key !== "N") return;
+    if (event.ctrlKey || event.metaKey || event.altKey || composing(event)) return;
+    var target = event.target;
+    if (target instanceof HTMLElement && (target.isContentEditable || target.closest("input, textarea, select"))) return;
+    if (openAddForm()) event.preventDefault();
+  });
+
+  // After an add: the new card comes into view with the focus, and the form starts clean
+  // (a fresh copy, so the errors and values of an earlier failed post are gone too).
+  document.body.addEventListener("topic-added", function (event) {
+    var card = event.detail && document.getElementById(event.detail.anchor);
+    if (!card) return;
+    card.scrollIntoView({ block: "center" });
+    card.focus({ preventScroll: true });
+  });
+
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    var xhr = event.detail.xhr;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-fresh-url")) return;
+    if (!xhr || xhr.status < 200 || xhr.status >= 300) return;
+    htmx.ajax("GET", form.getAttribute("data-fresh-url"), { target: "#add-topic-form", swap: "outerHTML" });
+  });
+
   /* ---- Markdown editor: write / preview tabs ---------------------------------------- */
 
   document.addEventListener("click", function (event) {
@@ -202,7 +250,12 @@
     }
     var agenda = document.getElementById("agenda");
     var freshAgenda = doc.getElementById("agenda");
-    if (agenda && freshAgenda && changedContent(agenda, freshAgenda)) replace(agenda, freshAgenda);
+    if (agenda && freshAgenda && changedContent(agenda, freshAgenda)) {
+      var toggle = agenda.querySelector("[data-agenda-toggle]");
+      var open = toggle ? toggle.open : true;
+      var freshToggle = replace(agenda, freshAgenda).querySelector("[data-agenda-toggle]");
+      if (freshToggle) freshToggle.open = open;  // a refresh never unfolds what the member folded
+    }
     var deepDive = document.getElementById("deep-dive");
     var freshDeepDive = doc.getElementById("deep-dive");
     if (freshDeepDive && !deepDive) {

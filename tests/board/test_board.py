@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from apps.group.services import group_settings_ensure
 from apps.meetings.models import Meeting
 from apps.topics.models import Topic
 from tests import factories
@@ -123,14 +124,15 @@ def test_unknown_pages_get_a_japanese_404(member_client, url):
 
 def test_board_query_count_does_not_grow_with_topics(member_client, django_assert_num_queries):
     small = board_with(5)
-    # The board with its cards (their uploaded slides too), and one query for the 聞きたい
-    # votes of all of them.
-    with django_assert_num_queries(11) as small_queries:
+    group_settings_ensure()  # the settings row exists in a running group
+    # The board with its cards (their uploaded slides too), one query for the 聞きたい
+    # votes of all of them, and the group's settings (start time and topic deadline).
+    with django_assert_num_queries(12) as small_queries:
         member_client.get(small.get_absolute_url())
     Meeting.objects.all().delete()
 
     large = board_with(50)
-    with django_assert_num_queries(11) as large_queries:
+    with django_assert_num_queries(12) as large_queries:
         response = member_client.get(large.get_absolute_url())
 
     assert response.content.decode().count('class="topic kind-') == 50

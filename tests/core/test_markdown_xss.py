@@ -128,8 +128,11 @@ def assert_safe(fragment: str) -> Parsed:
                 assert tag.name in {"h1", "h2", "h3", "h4", "h5", "h6"}
                 assert (value or "").startswith("h-"), f"id={value!r} in {fragment!r}"
             if name == "class":
-                assert (tag.name, value) in {("span", "math"), ("div", "math")} or (
-                    tag.name == "code" and re.fullmatch(r"language-[\w+#.-]+", value or "")
+                assert (
+                    (tag.name, value) in {("span", "math"), ("div", "math"), ("pre", "highlight")}
+                    or (tag.name == "code" and re.fullmatch(r"language-[\w+#.-]+", value or ""))
+                    # Pygments' token classes, written by the save-time highlighter only.
+                    or (tag.name == "span" and re.fullmatch(r"tok-[A-Za-z0-9]{1,4}", value or ""))
                 ), f"class={value!r} on <{tag.name}> in {fragment!r}"
             if name == "src":
                 assert tag.name == "img"

@@ -307,3 +307,17 @@ def test_feeds_take_a_fixed_number_of_queries(
 
     with django_assert_num_queries(3):  # token, group settings, meetings or topics
         client.get(reverse(name), {"token": token})
+
+
+def test_an_untitled_topic_is_named_by_host_and_short_path_not_its_raw_url(
+    site, group, client, token
+):
+    url = "https://blog.example.com/posts/2025/03/long-article-about-retrieval?utm_source=x"
+    factories.topic(title="", url=url)
+
+    feed = parse_atom(client.get(reverse("group:feed-topics"), {"token": token}).content)
+
+    title = feed.find(f"{ATOM}entry/{ATOM}title").text
+    assert "blog.example.com/" in title
+    assert "utm_source" not in title
+    assert "https://" not in title

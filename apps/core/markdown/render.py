@@ -18,6 +18,7 @@ import markdown
 
 from .extension import new_markdown
 from .guards import LT_PLACEHOLDER
+from .highlight import highlight_code_blocks
 from .sanitize import new_cleaner
 
 if TYPE_CHECKING:
@@ -168,7 +169,8 @@ def render_markdown(source: str | None, *, with_toc: bool = False) -> Rendered:
 
     cleaner = _cleaner()
     try:
-        return Rendered(html=_clean(cleaner, body), toc_html=_clean(cleaner, toc) if toc else "")
+        clean = highlight_code_blocks(_clean(cleaner, body))
+        return Rendered(html=clean, toc_html=_clean(cleaner, toc) if toc else "")
     except RecursionError:
         _per_thread.cleaner = None
         logger.warning("HTML nested too deeply (%s characters); storing escaped text", len(source))

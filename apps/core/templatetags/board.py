@@ -6,8 +6,10 @@ from urllib.parse import urlsplit
 
 from django import forms, template
 from django.db import models
+from django.utils.translation import gettext as _
 
 from apps.core.weburls import href
+from apps.core.worddiff import word_diff
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -45,10 +47,21 @@ def is_markdown(bound_field: forms.BoundField) -> bool:
 def conflict_fields(
     form: forms.BaseForm, current: models.Model
 ) -> list[tuple[StrOrPromise, object]]:
-    """The newer saved values of the fields this form edits, to show beside the user's own."""
-    rows = []
+    """The newer saved values of the fields this form edits, to show beside the user's own;
+    long texts (notes, the main topic) come as a word diff of theirs against yours."""
+    rows: list[tuple[StrOrPromise, object]] = []
     for field in form.visible_fields():
         display = getattr(current, f"get_{field.name}_display", None)
         value = display() if display else getattr(current, field.name, "")
+        if isinstance(value, models.Manager):  # extra links: one "label url" per line
+            value = "\n".join(
+                f"{extra.label} {extra.link.canonical_url}".strip()
+                for extra in value.select_related("link")
+            )
         rows.append((field.label, value))
+        if isinstance(field.field.widget, forms.Textarea) and form.is_bound:
+            yours = form.data.get(field.html_name, "")
+            if str(value or "") != yours:
+                label = _("%(label)s: 相手とあなたの違い") % {"label": field.label}
+                rows.append((label, word_diff(str(value or ""), yours)))
     return rows
