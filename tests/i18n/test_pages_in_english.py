@@ -14,6 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from apps.group.services import group_settings_update
+from apps.meetings.forms import MeetingForm
 from apps.meetings.models import Meeting
 from tests import factories
 from tests.i18n.catalog import CATALOG, parse
@@ -60,6 +61,7 @@ def test_no_page_keeps_a_japanese_ui_string(
     settings.GROUP_NAME = "ML Reading Group"
     # The meetings' guidance is the group's own text (a Japanese default until edited).
     monkeypatch.setattr(Meeting._meta.get_field("guidance"), "default", "Bring a paper.")
+    monkeypatch.setattr(MeetingForm.base_fields["guidance"], "initial", "Bring a paper.")
     group_settings_update(name="ML Reading Group", guidance_template="Bring a paper.")
     meeting = factories.meeting(title="Weekly", guidance="Bring a paper.")
     topic = factories.topic(meeting=meeting, title="Attention", notes="- fast")
