@@ -19,6 +19,7 @@ ON_BEAT_START = (
     "apps.group.tasks.schedule_upcoming_meetings",
     "apps.links.tasks.sweep_links",
     "apps.papers.tasks.sweep_paper_searches",
+    "apps.search.tasks.sweep_pending_index",
 )
 
 

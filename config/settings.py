@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "apps.core.db.commits.CommitRecordMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "apps.core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -119,6 +120,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The same backends, noting whether a request's writes committed (apps.core.db.commits): its
+# error page then says "saved" instead of inviting a duplicate resubmit.
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.sqlite3": "apps.core.db.sqlite3",
+    "django.db.backends.postgresql": "apps.core.db.postgresql",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -209,7 +216,14 @@ if not REDIS_URL:
         "polling_interval": 0.1,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+    # A message taken by a worker that died (kill -9, a lost machine) is delivered again
+    # after the visibility timeout. Longer than any task may run (the arXiv batch's 180 s
+    # hard limit) and than retry countdowns (Slack's longest wait, 240 s), so nothing still
+    # running or waiting is delivered twice; links are also put back sooner by the sweep.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 2,
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
+    }
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="board")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -217,7 +231,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
+# Acknowledged when done, not when taken: a task whose worker dies is run again (tasks are
+# idempotent), also when only the pool's child process was killed.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request that queues a task must not hang when the broker is down: fail fast, the beat
@@ -237,11 +254,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-links": {
         "task": "apps.links.tasks.sweep_links",
-        "schedule": env.float("LINK_SWEEP_INTERVAL", default=60.0),
+        "schedule": env.float("LINK_SWEEP_INTERVAL", default=30.0),
     },
     "sweep-paper-searches": {
         "task": "apps.papers.tasks.sweep_paper_searches",
-        "schedule": env.float("LINK_SWEEP_INTERVAL", default=60.0),
+        "schedule": env.float("LINK_SWEEP_INTERVAL", default=30.0),
+    },
+    # Index updates whose on-commit work was lost (apps.search.indexing): within a minute.
+    "sweep-pending-index": {
+        "task": "apps.search.tasks.sweep_pending_index",
+        "schedule": env.float("INDEX_SWEEP_INTERVAL", default=60.0),
     },
     "refresh-related-papers": {
         "task": "apps.papers.tasks.refresh_related_papers",
@@ -295,7 +317,13 @@ LINK_PROVIDER_INTERVALS = {
     for family, seconds in env.dict("LINK_PROVIDER_INTERVALS", default={}).items()
 }
 LINK_REFRESH_DAYS = env.int("LINK_REFRESH_DAYS", default=7)
-LINK_SWEEP_GRACE = env.float("LINK_SWEEP_GRACE", default=60.0)  # seconds a link may wait unqueued
+# Seconds a pending link may wait unqueued: then the sweep queues it (again; a second task
+# for a link already queued finds it claimed). With the sweep every 30 s, a link saved while
+# the broker was down is fetched within a minute of its return.
+LINK_SWEEP_GRACE = env.float("LINK_SWEEP_GRACE", default=30.0)
+# One fetch, its thumbnail included, ends within this (the worker's hard limit stops it), so a
+# claim older than this plus a margin belongs to a worker that died: beat's sweep fetches again.
+LINK_FETCH_TIME_LIMIT = env.float("LINK_FETCH_TIME_LIMIT", default=45.0)
 
 # --- Uploads -------------------------------------------------------------------------------
 # A request body over UPLOAD_MAX_REQUEST_BYTES is refused unread; of each file only the first

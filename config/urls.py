@@ -30,3 +30,5 @@ urlpatterns = [
 # No public /media/: thumbnails and uploaded slides are served by views behind the login.
 
 admin.site.site_header = admin.site.site_title = f"{settings.GROUP_NAME} 管理"
+
+handler500 = "apps.core.views.server_error"

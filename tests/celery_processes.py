@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -29,9 +30,21 @@ def database_url_of_the_test_database() -> str:
 class CeleryRun:
     queue: str
     folder: Path
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    _start: Callable[[str], subprocess.Popen] | None = None
 
     def logs(self) -> str:
         return "".join(p.read_text() for p in sorted(self.folder.glob("*.log")))
+
+    def kill_worker(self) -> None:
+        """kill -9, as the OOM killer or a lost machine would: no shutdown, no acks."""
+        worker = self.procs["worker"]
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=15)
+
+    def restart_worker(self) -> None:
+        assert self._start is not None
+        self.procs["worker"] = self._start("worker")
 
 
 @contextlib.contextmanager
@@ -56,18 +69,23 @@ def celery_processes(
         "worker": [*celery, "worker", "-l", "info", "--pool", "threads", "--concurrency", "4"],
         "beat": [*celery, "beat", "-l", "info", "-s", str(folder / "beat-schedule")],
     }
-    logs, procs = [], []
+    logs: list = []
+    run = CeleryRun(queue=queue, folder=folder)
+
+    def start(name: str) -> subprocess.Popen:
+        log = open(folder / f"{name}-{len(logs)}.log", "w")  # noqa: SIM115 - closed below
+        logs.append(log)
+        return subprocess.Popen(
+            commands[name], cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+    run._start = start
     try:
-        for name, command in commands.items():
-            log = open(folder / f"{name}.log", "w")  # noqa: SIM115 - closed below
-            logs.append(log)
-            procs.append(
-                subprocess.Popen(
-                    command, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT
-                )
-            )
-        yield CeleryRun(queue=queue, folder=folder)
+        for name in commands:
+            run.procs[name] = start(name)
+        yield run
     finally:
+        procs = list(run.procs.values())
         for proc in procs:
             proc.terminate()
         for proc in procs:

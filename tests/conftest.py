@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from kombu import pools
 
 from config.celery import app
 from tests import factories
@@ -89,13 +90,23 @@ def organizer_client(client, organizer):
     return client
 
 
+def _drop_broker_connections() -> None:
+    # Celery keeps the connection pool (and the producer pool on it) of the first publish; a
+    # changed broker_url takes effect only once both are rebuilt.
+    app.pool.force_close_all()
+    pools.reset()  # kombu's registries still hold the closed pools, keyed by broker URL
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def broker(redis_url):
     """Let this test process publish to the real Redis, on the queue the worker will read."""
     saved = app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_default_queue
+    _drop_broker_connections()
     yield app
     app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_default_queue = saved
-    app.pool.force_close_all()
+    _drop_broker_connections()
 
 
 @pytest.fixture

@@ -380,17 +380,20 @@ class _Restore:
         if link is None:
             raise ArchiveError(_("%(path)s.url はリンクにできません。") % {"path": item.path})
         status = item.get("status", str)
-        if status == Link.Status.OK:
-            metadata = Metadata(
-                **{
-                    name: item.get(
-                        name, list if name == "authors" else dict if name == "extra" else str
-                    )
-                    for name in _LINK_METADATA
-                }
-            )
+        metadata = Metadata(
+            **{
+                name: item.get(
+                    name, list if name == "authors" else dict if name == "extra" else str
+                )
+                for name in _LINK_METADATA
+            }
+        )
+        found_before = metadata.title or metadata.description or metadata.authors
+        if status == Link.Status.OK or (status == Link.Status.FAILED and found_before):
+            # A failed card may still show what an earlier fetch found (title, authors,
+            # abstract): restored the same way, then marked failed.
             link_store_metadata(link=link, metadata=metadata, thumbnail_webp=None)
-        elif status == Link.Status.FAILED:
+        if status == Link.Status.FAILED:
             link_mark_failed(
                 link=link,
                 reason=item.get("failure_reason", str),

@@ -159,6 +159,11 @@ def import_notes(
             report.status = _MeetingImport(parsed, report).run()
             if dry_run:
                 transaction.set_rollback(True)
+            else:
+                # The export lost the papers' URLs: search arXiv by title. Queued in the same
+                # transaction, so an import killed right after its commit loses no search
+                # (beat's sweep starts the ones no worker was told about).
+                paper_matches_queue_for_meeting(date=parsed.date)
     except (RenderDeadlineExceeded, SoftTimeLimitExceeded):
         report.status = FAILED
         report.problems.append(
@@ -188,9 +193,6 @@ def import_notes(
         )
     if not report.ok:
         report.changes = []  # rolled back: nothing of it happened
-    elif not dry_run:
-        # The export lost the papers' URLs: search arXiv by title, once the meeting is saved.
-        paper_matches_queue_for_meeting(date=parsed.date)
     report.problems.sort(key=lambda p: p.line or 0)
     return report
 

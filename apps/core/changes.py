@@ -32,6 +32,8 @@ MEMBER = "member"  # display name or handle
 MEMBER_DEACTIVATED = "member.deactivated"  # may no longer log in: secrets they hold are revoked
 PAPER = "paper"  # a library paper's title, card or tags
 LIBRARY_NOTE = "library_note"  # a member's note on a paper
+# Many notes and papers written at once (an import): pk 0, details notes and papers (ids).
+LIBRARY_WRITTEN = "library_written"
 
 SUBJECTS = frozenset(
     {
@@ -48,6 +50,7 @@ SUBJECTS = frozenset(
         MEMBER_DEACTIVATED,
         PAPER,
         LIBRARY_NOTE,
+        LIBRARY_WRITTEN,
     }
 )
 

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from .db.commits import Outcome, request_outcome
 from .markdown import render_markdown
 from .markdown.limits import MARKDOWN_MAX_CHARS
 
@@ -36,3 +38,13 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     html = render_markdown(source[:limit], with_toc=False).html
     context = {"html": html, "limit": limit, "length": len(source), "too_long": len(source) > limit}
     return render(request, "core/preview.html", context)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page, telling whether the request's write was saved (apps.core.db.commits).
+
+    Plain context, no request processors: the database may be what failed.
+    """
+    outcome = request_outcome() if request.method not in ("GET", "HEAD") else Outcome.NONE
+    html = loader.get_template("500.html").render({"outcome": outcome.value})
+    return HttpResponseServerError(html)

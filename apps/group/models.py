@@ -251,6 +251,9 @@ class Reminder(models.Model):
         SENT = "sent", _("送信済み")
         FAILED = "failed", _("失敗")
         SKIPPED = "skipped", _("送信せず")
+        # Sent, but Slack's answer never came: it may be in the channel. Never resent
+        # automatically; an organizer looks in Slack and presses 再送 if it is missing.
+        UNCERTAIN = "uncertain", _("要確認")
 
     meeting = models.ForeignKey(
         "meetings.Meeting",

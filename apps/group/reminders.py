@@ -3,8 +3,10 @@
 Each reminder is one ``Reminder`` row, unique per (meeting, kind): whoever creates the row
 owns the message, so two beats or a double lock never send it twice. Sending claims the row
 (pending → sending) with one conditional UPDATE, so a re-queued task cannot send it twice
-either. A worker that dies mid-send leaves the row "sending"; the sweep marks it failed
-rather than risk a duplicate (Slack may have received it).
+either. When the message went out but no answer came back (Slack answered after the
+deadline, or the worker died mid-send and left the row "sending"), the outcome is unknown:
+the row is marked uncertain (要確認) and never retried automatically, since Slack may have
+posted it. An organizer checks the channel and presses 再送 if it is missing.
 
 The webhook is called through the app's SSRF-safe client (``apps.core.http.safe_http``):
 its total deadline bounds a webhook that hangs.
@@ -24,6 +26,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.http.safe_http import FetchError, fetch
 from apps.meetings.models import Meeting, PresenterBlock
@@ -43,13 +46,22 @@ SENDING_STUCK_AFTER = dt.timedelta(minutes=10)
 PENDING_LATE_AFTER = dt.timedelta(minutes=5)
 MAX_MESSAGE_CHARS = 3500  # Slack shortens longer messages behind "show more"
 MAX_RESPONSE_BYTES = 64 * 1024
+UNANSWERED = gettext_lazy(
+    "送信しましたが、Slackから時間内に応答がありませんでした。"
+    "チャンネルに届いているか確認し、届いていなければ再送してください。"
+)
+STOPPED_WHILE_SENDING = gettext_lazy(
+    "送信中に処理が止まりました。届いているかSlackで確認し、届いていなければ再送してください。"
+)
 # Slack's answers that mean "this webhook is gone or not allowed": retrying cannot help.
 _WEBHOOK_REFUSED = frozenset({400, 403, 404, 410})
 
 
 @dataclass(frozen=True)
 class Delivery:
-    outcome: str  # "sent", "retry", "failed", "skipped" or "nothing" (not ours to send)
+    # "sent", "retry", "failed", "uncertain" (may have been posted), "skipped" or "nothing"
+    # (not ours to send)
+    outcome: str
     retry_in: int = 0  # seconds, for "retry"
 
 
@@ -290,6 +302,10 @@ def deliver(*, reminder_id: int, now: dt.datetime | None = None) -> Delivery:
         post_to_slack(url=group.slack_webhook_url, text=text)
     except FetchError as error:
         logger.info("reminder %s: %s", reminder.pk, error)
+        if error.outcome_unknown:
+            # Retrying would post it twice whenever Slack was only slow to answer.
+            _finish(reminder.pk, status=Reminder.Status.UNCERTAIN, now=now, error=str(UNANSWERED))
+            return Delivery("uncertain")
         if error.transient and reminder.attempts < MAX_ATTEMPTS:
             delay = backoff(reminder.attempts)
             _finish(
@@ -394,11 +410,7 @@ def check_reminders(*, now: dt.datetime | None = None) -> list[int]:
 
     Reminder.objects.filter(
         status=Reminder.Status.SENDING, updated_at__lt=now - SENDING_STUCK_AFTER
-    ).update(
-        status=Reminder.Status.FAILED,
-        updated_at=now,
-        error=_("送信中に処理が止まりました。二重送信を避けるため再送しません。"),
-    )
+    ).update(status=Reminder.Status.UNCERTAIN, updated_at=now, error=str(STOPPED_WHILE_SENDING))
     late = Reminder.objects.filter(
         status=Reminder.Status.PENDING, next_attempt_at__lt=now - PENDING_LATE_AFTER
     ).values_list("pk", flat=True)
@@ -408,12 +420,13 @@ def check_reminders(*, now: dt.datetime | None = None) -> list[int]:
     return queued
 
 
-RESENDABLE = (Reminder.Status.FAILED, Reminder.Status.SKIPPED)
+RESENDABLE = (Reminder.Status.FAILED, Reminder.Status.SKIPPED, Reminder.Status.UNCERTAIN)
 
 
 def reminder_resend(*, reminder_id: int) -> bool:
-    """An organizer's second chance after fixing the webhook: only for a message that was
-    never delivered (failed or skipped), so "never twice" still holds."""
+    """An organizer's second chance: after fixing the webhook (failed, skipped), or after
+    finding an uncertain message missing from the channel. Never for one sent or being sent,
+    so nothing goes out twice without an organizer deciding it."""
     with transaction.atomic():
         updated = Reminder.objects.filter(pk=reminder_id, status__in=RESENDABLE).update(
             status=Reminder.Status.PENDING,

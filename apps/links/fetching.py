@@ -16,8 +16,9 @@ from apps.core.http.safe_http import FetchError
 from . import services
 from .canonical import canonicalize
 from .images import download_thumbnail, make_thumbnail
+from .metadata import Metadata
 from .models import Link
-from .ratelimit import wait_for_slot
+from .ratelimit import rate_slot
 from .resolvers import resolve
 from .resolvers.arxiv import fetch_arxiv
 from .resolvers.pdf import fetch_pdf_first_page
@@ -64,24 +65,9 @@ def fetch_one(link: Link) -> Link:
     return services.link_store_metadata(link=link, metadata=metadata, thumbnail_webp=thumbnail)
 
 
-def fetch_arxiv_pending() -> list[Link]:
-    """One arXiv API call for up to 100 waiting papers, in the shared rate-limit slot.
-
-    The papers are claimed first and the slot is taken right before the request, so the
-    limiter spaces the requests themselves, whatever the claim cost.
-    """
-    ids = Link.objects.filter(kind=Link.Kind.ARXIV, status=Link.Status.PENDING).order_by("pk")
-    links = services.link_claim(link_ids=list(ids.values_list("pk", flat=True)[:ARXIV_BATCH]))
-    if not links:
-        return []
+def _fetch_claimed_arxiv(links: list[Link]) -> dict[str, Metadata]:
     try:
-        wait_for_slot("arxiv", settings.ARXIV_MIN_INTERVAL)
-    except TimeoutError as exc:
-        for link in links:
-            services.link_mark_pending(link=link)
-        raise LinkFailed("timeout", str(exc), transient=True) from exc
-    try:
-        found = fetch_arxiv([link.key for link in links])
+        return fetch_arxiv([link.key for link in links])
     except FetchError as exc:
         for link in links:
             if exc.transient:
@@ -89,6 +75,28 @@ def fetch_arxiv_pending() -> list[Link]:
             else:
                 services.link_mark_failed(link=link, reason=exc.reason, message=exc.message)
         raise LinkFailed(exc.reason, exc.message, transient=exc.transient) from exc
+
+
+def fetch_arxiv_pending() -> list[Link]:
+    """One arXiv API call for up to 100 waiting papers, in the shared rate-limit slot.
+
+    The slot is held for the call itself (apps.links.ratelimit), and the papers are claimed
+    only once it is granted: a claim then lasts as long as one request, never the wait for
+    the slot, so the sweep never takes a waiting batch for a dead worker's.
+    """
+    waiting = Link.objects.filter(kind=Link.Kind.ARXIV, status=Link.Status.PENDING).order_by("pk")
+    if not waiting.exists():
+        return []
+    try:
+        with rate_slot("arxiv", settings.ARXIV_MIN_INTERVAL):
+            links = services.link_claim(
+                link_ids=list(waiting.values_list("pk", flat=True)[:ARXIV_BATCH])
+            )
+            if not links:
+                return []
+            found = _fetch_claimed_arxiv(links)
+    except TimeoutError as exc:
+        raise LinkFailed("timeout", str(exc), transient=True) from exc
     stored = []
     for link in links:
         metadata = found.get(link.key)
@@ -106,13 +114,22 @@ def thumbnail_source(link: Link) -> str:
     return link.extra.get("pdf_url", "") if link.kind == Link.Kind.ARXIV else link.image_url
 
 
+PDF_SLOT_WAIT = 20.0  # seconds; the task tries again later rather than outlive its limit
+
+
 def store_thumbnail(link: Link) -> bool:
-    """Download and store the thumbnail; a missing picture never fails the link."""
+    """Download and store the thumbnail; a missing picture never fails the link.
+
+    A paper's PDF comes from arxiv.org, which asks for the same pacing as its API: the
+    downloads take turns in a slot of their own (TimeoutError when none comes in time).
+    """
     source = thumbnail_source(link)
     if not source or link.thumbnail:
         return False
     if link.kind == Link.Kind.ARXIV:
-        data = _safe_thumbnail(lambda: make_thumbnail(fetch_pdf_first_page(source)))
+        with rate_slot("arxiv-pdf", settings.ARXIV_MIN_INTERVAL, timeout=PDF_SLOT_WAIT):
+            page = _safe_thumbnail(lambda: fetch_pdf_first_page(source))
+        data = _safe_thumbnail(lambda: make_thumbnail(page)) if page else None
     else:
         data = _safe_thumbnail(lambda: download_thumbnail(source))
     if not data:

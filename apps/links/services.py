@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from apps.core import changes
@@ -72,6 +73,71 @@ def _send_fetch(link_id: int) -> None:
         )
 
 
+_BULK_BATCH = 500
+
+
+def links_for_urls(urls: Iterable[str]) -> dict[str, Link]:
+    """Links for many URLs at once (a library import): {URL as given: Link}, in a few statements.
+
+    Missing ones are created pending, as link_for_pasted_url does, but no LINK_CREATED is
+    announced: the caller knows what the URLs are and attaches them itself. URLs that have no
+    canonical form are left out.
+    """
+    targets = {}
+    for url in urls:
+        try:
+            targets[url] = canonicalize(url)
+        except ValueError:
+            continue
+    wanted = {t.canonical_url: t for t in targets.values()}
+    found = _links_by_url(wanted)
+    missing = [
+        Link(canonical_url=url, kind=t.kind, key=t.key)
+        for url, t in wanted.items()
+        if url not in found
+    ]
+    if missing:
+        # Another writer may create one of them meanwhile: skip those, then read all back.
+        Link.objects.bulk_create(missing, batch_size=_BULK_BATCH, ignore_conflicts=True)
+        found.update(_links_by_url([link.canonical_url for link in missing]))
+    return {url: found[t.canonical_url] for url, t in targets.items() if t.canonical_url in found}
+
+
+def _links_by_url(urls: Iterable[str]) -> dict[str, Link]:
+    urls = list(urls)
+    found: dict[str, Link] = {}
+    for start in range(0, len(urls), _BULK_BATCH):
+        chunk = urls[start : start + _BULK_BATCH]
+        found.update(
+            (link.canonical_url, link) for link in Link.objects.filter(canonical_url__in=chunk)
+        )
+    return found
+
+
+def enqueue_fetches_on_commit(links: Iterable[Link]) -> None:
+    """Fetch many links after the commit: arXiv papers go out as batches, one task for all."""
+    waiting = [link for link in links if link.is_waiting]
+    if not waiting:
+        return
+    arxiv = any(link.kind == Link.Kind.ARXIV for link in waiting)
+    others = [link.pk for link in waiting if link.kind != Link.Kind.ARXIV]
+    transaction.on_commit(lambda: _send_fetches(arxiv=arxiv, link_ids=others))
+
+
+def _send_fetches(*, arxiv: bool, link_ids: list[int]) -> None:
+    from .tasks import schedule_arxiv_batch
+
+    try:
+        if arxiv:
+            schedule_arxiv_batch()  # the batch takes every pending arXiv link
+        for link_id in link_ids:
+            _send_fetch(link_id)
+    except Exception:  # any broker failure: the sweep retries later
+        logger.warning(
+            "could not queue the fetch of %s links; the sweep will", len(link_ids), exc_info=True
+        )
+
+
 def link_claim(*, link_ids: list[int]) -> list[Link]:
     """Mark links as being fetched, in one statement; those another worker took are left out.
 
@@ -86,6 +152,11 @@ def link_claim(*, link_ids: list[int]) -> list[Link]:
             pk__in=link_ids, status=Link.Status.FETCHING, claimed_at=stamp
         ).order_by("pk")
     )
+
+
+def _fields_but_attempts() -> list[str]:
+    fields = Link._meta.concrete_fields
+    return [f.name for f in fields if not f.primary_key and f.name != "attempts"]
 
 
 @transaction.atomic
@@ -173,7 +244,9 @@ def _store(*, link: Link, metadata: Metadata, thumbnail_webp: bytes | None) -> L
     link.extra = checked_urls(metadata.extra)
     if thumbnail_webp:
         link.thumbnail.save(f"link-{link.pk}.webp", ContentFile(thumbnail_webp), save=False)
-    link.save()
+    # Everything but `attempts`: it is counted by its own statement, and a stale copy of the
+    # row must not write it back (fetched-once links showed 0).
+    link.save(update_fields=_fields_but_attempts())
     # Topics fill empty titles and bump their boards; search re-indexes what cites the link.
     changes.announce(changes.LINK_METADATA, pk=link.pk, obj=link)
     return link
@@ -203,7 +276,9 @@ def link_mark_pending(*, link: Link) -> Link:
 
 
 def link_count_attempt(*, link: Link) -> None:
-    Link.objects.filter(pk=link.pk).update(attempts=link.attempts + 1)
+    Link.objects.filter(pk=link.pk).update(attempts=F("attempts") + 1)
+    # The caller's copy too: the metadata save writes the row back from it.
+    link.attempts += 1
 
 
 def stale_cutoff(days: int) -> dt.datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import time
 
 from celery import shared_task
@@ -15,14 +16,24 @@ from . import fetching, services
 from .models import Link
 
 MAX_RETRIES = 4
-STUCK_AFTER = dt.timedelta(minutes=10)
+# A fetch's limits come from its deadline: the soft one lets it record a timeout, the hard
+# one (the worker kills it) bounds how long a live worker can hold a claim.
+FETCH_TIME_LIMIT = max(2, int(settings.LINK_FETCH_TIME_LIMIT))
+FETCH_SOFT_TIME_LIMIT = max(1, FETCH_TIME_LIMIT - max(1, FETCH_TIME_LIMIT // 9))
+# A claim older than that cannot belong to a live fetch: its worker died (kill -9, OOM).
+STUCK_AFTER = dt.timedelta(seconds=FETCH_TIME_LIMIT + max(1, FETCH_TIME_LIMIT // 9))
 
 
 def backoff(retries: int) -> int:
     return min(300, 5 * 2**retries)
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES, soft_time_limit=60, time_limit=90)
+@shared_task(
+    bind=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=FETCH_SOFT_TIME_LIMIT,
+    time_limit=FETCH_TIME_LIMIT,
+)
 def fetch_link(self, link_id: int) -> str:
     link = Link.objects.filter(pk=link_id).first()
     if link is None or link.status != Link.Status.PENDING:
@@ -96,22 +107,31 @@ def fetch_arxiv_batch(self, first_scheduled: float | None = None) -> int:
     return len(links)
 
 
-@shared_task(soft_time_limit=60, time_limit=90)
-def make_thumbnail(link_id: int) -> bool:
+THUMBNAIL_RETRIES = 20  # thirty papers pasted at once wait their turns for arxiv.org
+
+
+@shared_task(bind=True, max_retries=THUMBNAIL_RETRIES, soft_time_limit=60, time_limit=90)
+def make_thumbnail(self, link_id: int) -> bool:
     link = Link.objects.filter(pk=link_id, status=Link.Status.OK).first()
-    return bool(link and fetching.store_thumbnail(link))
+    try:
+        return bool(link and fetching.store_thumbnail(link))
+    except TimeoutError as busy:  # no arxiv.org slot in time: others are downloading
+        raise self.retry(countdown=5 + random.randint(0, 10)) from busy  # noqa: S311 - spread, not secret
 
 
 @shared_task
 def sweep_links() -> int:
-    """Beat: nothing is lost if the broker was down at save time or a worker died mid-fetch."""
+    """Beat: nothing is lost if the broker was down at save time or a worker died mid-fetch.
+
+    A link whose worker died is queued again in the same sweep (no second wait): with the
+    sweep every 30 s it is fetched again within about a minute of its claim going stale.
+    """
     now = timezone.now()
     stuck = Link.objects.filter(status=Link.Status.FETCHING, claimed_at__lt=now - STUCK_AFTER)
-    for link in stuck:
-        services.link_mark_pending(link=link)
+    revived = [services.link_mark_pending(link=link).pk for link in stuck[:500]]
     grace = dt.timedelta(seconds=settings.LINK_SWEEP_GRACE)
     waiting = Link.objects.filter(status=Link.Status.PENDING, updated_at__lt=now - grace)
-    ids = list(waiting.values_list("pk", flat=True)[:500])
+    ids = list(dict.fromkeys([*revived, *waiting.values_list("pk", flat=True)[:500]]))
     for link_id in ids:
         fetch_link.delay(link_id)
     return len(ids)

@@ -12,22 +12,14 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from apps.links.services import enqueue_fetch_on_commit, link_for_pasted_url
-
-from . import services
-from .identity import paper_key_from_title, paper_key_from_url
+from . import library_writes
 from .library_formats import (
-    DIGEST,
     FORMAT_LABELS,
-    LibraryEntry,
     LibraryFormatError,
     Problem,
     read_library_file,
 )
-from .library_formats.entries import ERROR, INFO, WARNING
-from .models import LibraryNote, Paper
-from .tags import Tag as TagName
-from .tags import check_tag
+from .library_formats.entries import ERROR
 
 
 @dataclass
@@ -40,6 +32,7 @@ class LibraryReport:
     notes_updated: int = 0
     notes_unchanged: int = 0
     without_id: int = 0
+    searches_queued: int = 0  # papers without an id, now waiting for the arXiv title search
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -61,6 +54,7 @@ class LibraryReport:
             "notes_updated": self.notes_updated,
             "notes_unchanged": self.notes_unchanged,
             "without_id": self.without_id,
+            "searches_queued": self.searches_queued,
             "problems": [
                 {"line": p.line, "level": p.level, "message": p.message} for p in self.problems
             ],
@@ -90,114 +84,11 @@ def import_library(
         return report
     try:
         with transaction.atomic():
-            for entry in parsed.entries:
-                _import_entry(entry, report=report, author=author, source=parsed.format)
+            library_writes.import_entries(
+                parsed.entries, report=report, author=author, source=parsed.format
+            )
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass
     return report
-
-
-def _paper_for(entry: LibraryEntry, report: LibraryReport) -> Paper | None:
-    for url in entry.urls:
-        key = paper_key_from_url(url)
-        if key is None:
-            continue
-        before = Paper.objects.filter(key=str(key)).exists()
-        link = link_for_pasted_url(key.url or url)
-        enqueue_fetch_on_commit(link)  # the paper's card: title, authors, abstract
-        paper = services.paper_for_key(key, title=entry.title)
-        report.papers_created += not before
-        return paper
-    key = paper_key_from_title(entry.title)
-    if key is None:
-        report.problems.append(
-            Problem(entry.line, _("論文を特定できません（タイトルもURLもありません）。"), WARNING)
-        )
-        return None
-    # Named only by its title: a paper the group already has under any key is the one.
-    known = Paper.objects.filter(title_key=key.value).order_by("pk").first()
-    if known is not None:
-        return known
-    before = Paper.objects.filter(key=str(key)).exists()
-    paper = services.paper_for_key(key, title=entry.title)
-    report.papers_created += not before
-    report.without_id += 1
-    return paper
-
-
-def _fill_paper(paper: Paper, entry: LibraryEntry) -> None:
-    """What the collection knows of the paper, where the card has nothing yet."""
-    changed = []
-    for name, value in (
-        ("title", entry.title[: services.TITLE_MAX]),
-        ("authors", entry.authors),
-        ("venue", entry.venue[:200]),
-        ("published", entry.published),
-        ("categories", entry.categories),
-        ("abstract", entry.abstract[: services.ABSTRACT_MAX]),
-    ):
-        if value and not getattr(paper, name):
-            setattr(paper, name, value)
-            changed.append(name)
-    if entry.more_authors and "authors" in changed:
-        paper.more_authors = True
-        changed.append("more_authors")
-    if changed:
-        paper.save(update_fields=[*changed, "updated_at"])
-        services.paper_changed(paper)
-
-
-def _tags(entry: LibraryEntry, report: LibraryReport) -> list[TagName]:
-    tags: list[TagName] = []
-    for raw in entry.tags:
-        checked = check_tag(raw)
-        if checked.tag is None:
-            report.problems.append(Problem(entry.line, f"#{raw[:40]}: {checked.message}", WARNING))
-        elif checked.tag.slug not in {t.slug for t in tags}:
-            tags.append(checked.tag)
-    return tags
-
-
-def _import_entry(entry: LibraryEntry, *, report: LibraryReport, author, source: str) -> None:
-    paper = _paper_for(entry, report)
-    if paper is None:
-        return
-    _fill_paper(paper, entry)
-    tags = _tags(entry, report)
-    fields = {
-        "noted_on": entry.noted_on,
-        "summary": entry.summary,
-        "comment": entry.comment,
-        "sections": [
-            {"number": s.number, "heading": s.heading, "body": s.body_markdown}
-            for s in entry.sections
-        ],
-        "qa": [{"question": qa.question, "answer": qa.answer} for qa in entry.qa],
-        "mentions": [{"title": r.title, "note_number": r.note_number} for r in entry.related],
-    }
-    # A digest is one week's: the same paper in next week's digest is another note.
-    key = f"{entry.noted_on}:{entry.key}" if source == DIGEST and entry.noted_on else entry.key
-    note = LibraryNote.objects.filter(author=author, source=source, source_key=key[:200]).first()
-    if note is None:
-        note = LibraryNote(paper=paper, author=author, source=source, source_key=key[:200])
-        report.notes_created += 1
-    else:
-        stored = {name: getattr(note, name) for name in fields}
-        same_tags = {t.slug for t in note.tags.all()} == {t.slug for t in tags}
-        if stored == fields and note.paper_id == paper.pk and same_tags:
-            report.notes_unchanged += 1
-            return
-        note.paper = paper
-        if not same_tags:
-            note.tags.clear()
-        report.notes_updated += 1
-        report.problems.append(
-            Problem(
-                entry.line, _("「%(title)s」を更新しました。") % {"title": entry.title[:60]}, INFO
-            )
-        )
-    for name, value in fields.items():
-        setattr(note, name, value)
-    services.library_note_save(note=note, tags=tags)

@@ -21,7 +21,7 @@ from .forms import LibraryNoteForm, LibraryUploadForm, PaperTagsForm
 from .importer import import_library
 from .library_formats import MAX_BYTES
 from .models import Paper, Tag
-from .permissions import can_add_library_note, can_import_library
+from .permissions import can_add_library_note, can_import_library, can_review_paper_matches
 
 PAPERS_PER_PAGE = 30
 
@@ -76,6 +76,9 @@ def _render_detail(request, page, *, note_form=None, tags_form=None, status=200)
         "note_form": note_form or LibraryNoteForm(),
         "tags_form": tags_form or PaperTagsForm(),
         "can_note": can_add_library_note(request.user),
+        # The arXiv title search of a paper known only by its title (select_related: no query).
+        "paper_match": getattr(page.paper, "paper_match", None),
+        "can_review_match": can_review_paper_matches(request.user),
         **_queue_context(request, page.paper),
     }
     return render(request, "papers/detail.html", context, status=status)

@@ -30,11 +30,20 @@ def link_metadata_changed(change: changes.Change) -> None:
 
 
 def library_changed(change: changes.Change) -> None:
-    """Notes, tags and cards feed the related papers: refresh them once things settle."""
+    """Notes, tags and cards feed the related papers: refresh them once things settle.
+
+    An import announces thousands of changes in one transaction: every one registers the same
+    callback, and the first to run after the commit queues the refresh for all of them.
+    """
+    transaction.get_connection()._related_refresh_pending = True  # type: ignore[attr-defined]
     transaction.on_commit(_schedule_related, robust=True)
 
 
 def _schedule_related() -> None:
+    connection = transaction.get_connection()
+    if not getattr(connection, "_related_refresh_pending", False):
+        return  # queued by an earlier callback of the same commit
+    connection._related_refresh_pending = False  # type: ignore[attr-defined]
     try:
         schedule_related_refresh()
     except Exception:  # the broker is down: beat's hourly refresh catches up
@@ -54,3 +63,4 @@ def register() -> None:
     changes.listen(changes.LINK_METADATA, link_metadata_changed)
     changes.listen(changes.LIBRARY_NOTE, library_changed)
     changes.listen(changes.PAPER, library_changed)
+    changes.listen(changes.LIBRARY_WRITTEN, library_changed)

@@ -21,10 +21,14 @@ class PaperMatchQuerySet(models.QuerySet["PaperMatch"]):
             "topic__block__meeting", "topic__block__presenter", "resolved_by"
         )
 
+    def of_topics(self) -> PaperMatchQuerySet:
+        """The organizers' page lists topics; a library paper's search is on its own page."""
+        return self.filter(topic__isnull=False)
+
     def in_tab(self, status: str) -> PaperMatchQuerySet:
         """One tab of the organizers' page: open searches, or what was decided (any topic)."""
         if status in PaperMatch.DECIDED:
-            return self.filter(status=status).order_by("-resolved_at", "-pk")
+            return self.of_topics().filter(status=status).order_by("-resolved_at", "-pk")
         if status == PaperMatch.Status.PENDING:
             return self.open().waiting().order_by("pk")
         return self.open().filter(status=status).order_by("-topic__block__meeting__date", "pk")
@@ -34,16 +38,25 @@ class PaperMatchQuerySet(models.QuerySet["PaperMatch"]):
         visible = models.Q(status__in=PaperMatch.DECIDED) | models.Q(
             topic__url="", topic__deleted_at__isnull=True
         )
-        rows = self.filter(visible).order_by().values("status").annotate(n=models.Count("pk"))
+        rows = (
+            self.of_topics()
+            .filter(visible)
+            .order_by()
+            .values("status")
+            .annotate(n=models.Count("pk"))
+        )
         found = {row["status"]: row["n"] for row in rows}
         return {status: found.get(status, 0) for status in PaperMatch.Status.values}
 
 
 class PaperMatch(models.Model):
-    """Which arXiv paper a `[論文]` topic imported without its URL is: searched by title.
+    """Which arXiv paper a `[論文]` topic imported without its URL is, or a library paper
+    known only by its title (``title:…``): searched by title.
 
-    The old notes export lost every URL. An exact title match attaches the paper by itself;
-    anything less leaves suggestions for an organizer to confirm or dismiss.
+    The old notes export lost every URL, and members' collections often give only a title. An
+    exact title match attaches the paper by itself; anything less leaves suggestions for an
+    organizer to confirm or dismiss (on /notes/papers/ for a topic, on the paper's page for a
+    library paper).
     """
 
     class Status(models.TextChoices):
@@ -60,8 +73,21 @@ class PaperMatch(models.Model):
             _("対象外"),
         )  # the topic got a URL, was deleted or is no paper now
 
+    # One of the two: a topic, or a library paper (the topic's search came first, the field
+    # stays; a paper merged away leaves its decided search without either).
     topic = models.OneToOneField(
-        "topics.Topic", on_delete=models.CASCADE, related_name="paper_match"
+        "topics.Topic",
+        on_delete=models.CASCADE,
+        related_name="paper_match",
+        null=True,
+        blank=True,
+    )
+    paper = models.OneToOneField(
+        "papers.Paper",
+        on_delete=models.CASCADE,
+        related_name="paper_match",
+        null=True,
+        blank=True,
     )
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
@@ -99,6 +125,12 @@ class PaperMatch(models.Model):
         verbose_name = _("論文の照合")
         verbose_name_plural = _("論文の照合")
         ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(topic__isnull=True) | models.Q(paper__isnull=True),
+                name="paper_match_of_topic_or_paper",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.get_status_display()})"

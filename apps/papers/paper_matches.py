@@ -1,8 +1,10 @@
 """Writes for paper matches: queue a title search, record its outcome, an organizer's decision.
 
-A match belongs to one `[論文]` topic that came without a URL. Attaching a paper goes through
-the topic service like any edit of the URL, so the link card is fetched, the board's revision
-moves and the search index follows; it only ever fills an empty URL, never replaces one.
+A match belongs to one `[論文]` topic that came without a URL, or to one library paper known
+only by its title. Attaching a paper to a topic goes through the topic service like any edit
+of the URL, so the link card is fetched, the board's revision moves and the search index
+follows; it only ever fills an empty URL, never replaces one. A library paper found on arXiv
+takes the arXiv id as its key (or joins the paper the group already has under that id).
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.versioning import lock_current
+from apps.links.services import enqueue_fetch_on_commit, link_for_pasted_url
 from apps.meetings.services import meeting_touch
 from apps.topics.models import Topic, TopicQuerySet
 from apps.topics.services import topic_update
 
-from .models import PaperMatch
+from . import services as paper_services
+from .models import Paper, PaperMatch
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +48,27 @@ def paper_matches_queue(*, topics: TopicQuerySet, start: bool = True) -> int:
         ignore_conflicts=True,
     )
     if created and start:
+        _schedule_on_commit()
+    return len(created)
+
+
+def paper_matches_queue_for_papers(*, paper_ids: list[int]) -> int:
+    """Queue a title search for each of these papers still known only by its title.
+
+    A paper is searched once (a re-import queues nothing); the search starts once the caller
+    commits.
+    """
+    created: list[PaperMatch] = []
+    for start in range(0, len(paper_ids), paper_services.BULK_BATCH):
+        chunk = paper_ids[start : start + paper_services.BULK_BATCH]
+        eligible = Paper.objects.filter(
+            pk__in=chunk, key__startswith="title:", paper_match__isnull=True
+        ).values_list("pk", "title")
+        created += PaperMatch.objects.bulk_create(
+            [PaperMatch(paper_id=pk, title=title[:300]) for pk, title in eligible],
+            ignore_conflicts=True,
+        )
+    if created:
         _schedule_on_commit()
     return len(created)
 
@@ -76,11 +101,11 @@ def paper_match_claim(*, match_ids: list[int]) -> list[PaperMatch]:
         status=Status.SEARCHING, claimed_at=stamp, attempts=F("attempts") + 1
     )
     claimed = PaperMatch.objects.filter(pk__in=match_ids, status=Status.SEARCHING, claimed_at=stamp)
-    return list(claimed.select_related("topic__block").order_by("pk"))
+    return list(claimed.select_related("topic__block", "paper").order_by("pk"))
 
 
 def _lock(match: PaperMatch) -> PaperMatch:
-    return lock_current(PaperMatch.objects.select_related("topic__block"), match.pk, None)
+    return lock_current(PaperMatch.objects.select_related("topic__block", "paper"), match.pk, None)
 
 
 class NotActionable(Exception):
@@ -102,7 +127,7 @@ def _lock_searching(match: PaperMatch) -> PaperMatch:
 def _save(match: PaperMatch, *, touch: bool) -> PaperMatch:
     match.claimed_at = None
     match.save()
-    if touch:
+    if touch and match.topic is not None:
         # Organizers see the state on the topic's card, and the board is cached per revision.
         meeting_touch(meeting_id=match.topic.block.meeting_id)
     return match
@@ -160,7 +185,9 @@ def paper_match_attach(*, match: PaperMatch, arxiv_id: str, by=None) -> PaperMat
     had meanwhile got a URL of its own (or was deleted) and was left as it is.
     """
     match = _lock_searching(match) if by is None else _lock(match)
-    topic = lock_current(Topic.objects.select_related("block"), match.topic_id, None)
+    if match.paper_id is not None:
+        return _attach_to_paper(match, arxiv_id=arxiv_id, by=by)
+    topic = lock_current(Topic.objects.select_related("block"), match.topic_id or 0, None)
     if topic.url or topic.deleted_at is not None:
         match.status = Status.SUPERSEDED
         return _save(match, touch=True)
@@ -172,12 +199,41 @@ def paper_match_attach(*, match: PaperMatch, arxiv_id: str, by=None) -> PaperMat
         url=f"https://arxiv.org/abs/{arxiv_id}",
         notes=topic.notes,
     )
+    _decided(match, arxiv_id=arxiv_id, by=by)
+    return _save(match, touch=False)  # topic_update has moved the board's revision
+
+
+def _decided(match: PaperMatch, *, arxiv_id: str, by) -> None:
     match.status = Status.MATCHED if by is None else Status.CONFIRMED
     match.arxiv_id = arxiv_id
     match.resolved_by = by
     match.resolved_at = timezone.now()
     match.reason = match.message = ""
-    return _save(match, touch=False)  # topic_update has moved the board's revision
+
+
+def _attach_to_paper(match: PaperMatch, *, arxiv_id: str, by) -> PaperMatch:
+    """The library paper is this arXiv paper: it takes the id, or joins the paper that has it."""
+    paper = Paper.objects.select_for_update().filter(pk=match.paper_id or 0).first()
+    if paper is None or paper.scheme != "title":
+        match.status = Status.SUPERSEDED  # it got an id by another way meanwhile
+        return _save(match, touch=False)
+    _decided(match, arxiv_id=arxiv_id, by=by)
+    key = f"arxiv:{arxiv_id}"
+    known = Paper.objects.filter(key=key).first()
+    if known is None:
+        paper.key = key
+        paper.save(update_fields=["key", "updated_at"])
+        paper_services.paper_changed(paper)
+    else:
+        # The record of the search goes with the paper, unless that one has its own.
+        match.paper = None if PaperMatch.objects.filter(paper=known).exists() else known
+        _save(match, touch=False)
+        paper = paper_services.paper_merge(source=paper, into=known)
+    link = link_for_pasted_url(f"https://arxiv.org/abs/{arxiv_id}")
+    if link is not None:
+        paper_services.paper_attach_link(paper=paper, link=link)
+        enqueue_fetch_on_commit(link)  # the card: authors, abstract, categories
+    return _save(match, touch=False)
 
 
 # --- an organizer's decisions ---------------------------------------------------------------

@@ -118,7 +118,12 @@ class PaperPage:
 
 def paper_page(*, paper_id: int) -> PaperPage | None:
     """Everything the group has about one paper, in a fixed number of queries."""
-    paper = Paper.objects.prefetch_related("tags", "links__link").filter(pk=paper_id).first()
+    paper = (
+        Paper.objects.select_related("paper_match__resolved_by")
+        .prefetch_related("tags", "links__link")
+        .filter(pk=paper_id)
+        .first()
+    )
     if paper is None:
         return None
     link_ids = [pl.link_id for pl in paper.links.all()]

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from apps.accounts.models import User
 
 TITLE_MAX = 500
+BULK_BATCH = 500  # rows per statement in bulk writes; well under SQLite's variable limit
 ABSTRACT_MAX = 20_000
 
 
@@ -141,6 +142,29 @@ def tags_for(names: Iterable[TagName]) -> list[Tag]:
     return rows
 
 
+def tags_for_many(names: Iterable[TagName]) -> dict[str, Tag]:
+    """Tag rows by slug for many tags at once (an import), created on first use."""
+    wanted: dict[str, TagName] = {}
+    for name in names:
+        wanted.setdefault(name.slug, name)
+    found = {row.slug: row for row in _tags_by_slug(wanted)}
+    missing = [
+        Tag(slug=slug, label=name.label) for slug, name in wanted.items() if slug not in found
+    ]
+    if missing:
+        Tag.objects.bulk_create(missing, batch_size=BULK_BATCH, ignore_conflicts=True)
+        found.update((row.slug, row) for row in _tags_by_slug([t.slug for t in missing]))
+    return found
+
+
+def _tags_by_slug(slugs: Iterable[str]) -> list[Tag]:
+    slugs = list(slugs)
+    rows: list[Tag] = []
+    for start in range(0, len(slugs), BULK_BATCH):
+        rows.extend(Tag.objects.filter(slug__in=slugs[start : start + BULK_BATCH]))
+    return rows
+
+
 def paper_add_tags(*, paper: Paper, names: Iterable[TagName]) -> list[Tag]:
     rows = tags_for(names)
     paper.tags.add(*rows)
@@ -148,7 +172,7 @@ def paper_add_tags(*, paper: Paper, names: Iterable[TagName]) -> list[Tag]:
     return rows
 
 
-def _note_html(note: LibraryNote) -> str:
+def library_note_html(note: LibraryNote) -> str:
     """The note as shown on the paper page, rendered once at save time."""
     parts = []
     if note.summary:
@@ -164,7 +188,7 @@ def _note_html(note: LibraryNote) -> str:
 
 
 def library_note_save(*, note: LibraryNote, tags: Iterable[TagName] = ()) -> LibraryNote:
-    note.body_html = _note_html(note)
+    note.body_html = library_note_html(note)
     note.full_clean(exclude=["paper", "author"], validate_constraints=False)
     with transaction.atomic(savepoint=False):
         note.save()

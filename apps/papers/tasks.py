@@ -10,13 +10,17 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from apps.links.tasks import MAX_RETRIES, STUCK_AFTER, backoff
+from apps.links.tasks import MAX_RETRIES, backoff
 
 from . import neighbours, title_search
 from .models import PaperMatch
 
 PAPER_SEARCH_FLAG = "papers:paper-search-scheduled"
 PAPER_SEARCH_COUNTDOWN = 1.0
+SEARCH_TIME_LIMIT = 180
+# A run holds its claims up to its hard limit (each search waits for the arXiv slot); one
+# older than that belongs to a worker that died.
+STUCK_AFTER = dt.timedelta(seconds=SEARCH_TIME_LIMIT + 30)
 
 
 def schedule_paper_searches() -> None:
@@ -29,7 +33,7 @@ def schedule_paper_searches() -> None:
             raise
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES, soft_time_limit=150, time_limit=180)
+@shared_task(bind=True, max_retries=MAX_RETRIES, soft_time_limit=150, time_limit=SEARCH_TIME_LIMIT)
 def search_paper_titles(self) -> int:
     """Imported [論文] topics without a URL: search arXiv by title, a batch at a time."""
     # Searches queued from now on need a run of their own.
@@ -60,8 +64,15 @@ def sweep_paper_searches() -> None:
     waiting = PaperMatch.objects.filter(
         status=PaperMatch.Status.PENDING, updated_at__lt=now - grace
     )
-    if waiting.exists():
-        schedule_paper_searches()
+    if not waiting.exists():
+        return
+    if PaperMatch.objects.filter(status=PaperMatch.Status.SEARCHING).exists():
+        return  # a run is alive; it queues the next one itself
+    # Searches wait and none runs: whoever queued them died before telling a worker (an
+    # import killed right after its commit), so the "queued" flag it may have left cannot
+    # be trusted. A run too many is harmless: each search is claimed once.
+    cache.delete(PAPER_SEARCH_FLAG)
+    schedule_paper_searches()
 
 
 RELATED_FLAG = "papers:related-refresh-scheduled"

@@ -1,10 +1,12 @@
-"""The title search: which arXiv paper is a `[論文]` topic that was imported without its URL?
+"""The title search: which arXiv paper is a `[論文]` topic that was imported without its URL,
+or a library paper whose notes gave only its title?
 
 The old notes export lost every URL, but a paper's title is usually exact enough. Each waiting
 search asks arXiv for the title (``resolvers.arxiv_search``), in the same rate-limit slot as
 the fetch pipeline, and compares titles after normalising both (``title_key``):
 
-- exactly one paper with the same title: the topic gets its abs URL (MATCHED);
+- exactly one paper with the same title: the topic gets its abs URL, the library paper its
+  arXiv id (MATCHED);
 - otherwise the best few results become suggestions for an organizer (SUGGESTED), or, when
   arXiv returned nothing, the search says so (NOT_FOUND);
 - a search that failed is FAILED with the reason, after a few tries for transient errors.
@@ -24,13 +26,13 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from apps.core.http.safe_http import FetchError
-from apps.links.ratelimit import wait_for_slot
+from apps.links.ratelimit import rate_slot
 from apps.links.resolvers.arxiv_search import Candidate, plain_title, search_arxiv, title_queries
 from apps.topics.models import Topic
 
 from . import paper_matches
 from .identity import title_key
-from .models import PaperMatch
+from .models import Paper, PaperMatch
 
 logger = logging.getLogger(__name__)
 
@@ -105,12 +107,24 @@ def search_pending(*, limit: int = BATCH) -> int:
     return len(matches)
 
 
+def _title_to_search(match: PaperMatch) -> str | None:
+    """The topic's or the paper's title as it is now; None when there is nothing to search."""
+    if (paper_id := match.paper_id) is not None:
+        paper = Paper.objects.filter(pk=paper_id).first()
+        if paper is None or paper.scheme != "title":
+            return None  # it got an id by another way meanwhile
+        return paper.title
+    topic = Topic.objects.filter(pk=match.topic_id or 0).first()
+    if topic is None or topic.url or topic.deleted_at is not None or topic.kind != Topic.Kind.PAPER:
+        return None
+    return topic.title
+
+
 def search_one(match: PaperMatch) -> PaperMatch:
     """Search one claimed match and record the outcome."""
-    topic = Topic.objects.filter(pk=match.topic_id).first()
-    if topic is None or topic.url or topic.deleted_at is not None or topic.kind != Topic.Kind.PAPER:
+    title = _title_to_search(match)
+    if title is None:
         return paper_matches.paper_match_supersede(match=match)
-    title = topic.title
     queries = title_queries(title)
     if not queries:
         return paper_matches.paper_match_suggest(
@@ -154,8 +168,8 @@ def _search(queries: list[str]) -> list[Candidate]:
     """The first query that finds anything wins: the phrase, then the title's words."""
     for query in queries:
         # The slot is shared with the link fetches: arXiv asks for one request per 3 s in all.
-        wait_for_slot("arxiv", settings.ARXIV_MIN_INTERVAL)
-        candidates = search_arxiv(query)
+        with rate_slot("arxiv", settings.ARXIV_MIN_INTERVAL):
+            candidates = search_arxiv(query)
         if candidates:
             return candidates
     return []

@@ -19,7 +19,7 @@ from apps.meetings.selectors import today
 
 from . import paper_matches as paper_match_services
 from . import selectors
-from .models import PaperMatch
+from .models import Paper, PaperMatch
 from .permissions import can_review_paper_matches
 
 PAPER_TABS = (
@@ -69,6 +69,10 @@ def _paper_decision(request: HtmxHttpRequest, match_id: int, decide) -> HttpResp
         notice, level = _("この論文はすでに処理されています。"), messages.INFO
     except ValueError as exc:
         notice, level, status = str(exc), messages.ERROR, 422
+    if request.POST.get("paper"):  # decided on the paper's page: back there
+        messages.add_message(request, level, notice)
+        paper = Paper.objects.filter(paper_match__pk=match.pk).first()
+        return redirect(paper or reverse("papers:library"))
     if not request.htmx:
         messages.add_message(request, level, notice)
         return redirect(f"{reverse('papers:matches')}?status={tab}")
@@ -87,6 +91,10 @@ def paper_match_confirm(request: HtmxHttpRequest, match_id: int):
         )
         if match.status == PaperMatch.Status.SUPERSEDED:
             return _("このトピックにはすでにURLがあるため、変更しませんでした。"), messages.INFO
+        if match.topic_id is None:
+            return _("この論文を arXiv:%(id)s にしました。") % {
+                "id": match.arxiv_id
+            }, messages.SUCCESS
         return _("arXiv:%(id)s をトピックのURLにしました。") % {
             "id": match.arxiv_id
         }, messages.SUCCESS
@@ -99,6 +107,8 @@ def paper_match_confirm(request: HtmxHttpRequest, match_id: int):
 def paper_match_dismiss(request: HtmxHttpRequest, match_id: int):
     def decide(match):
         paper_match_services.paper_match_dismiss(match=match, by=request.user)
+        if match.topic_id is None:
+            return _("該当なしにしました。論文はIDなしのままです。"), messages.SUCCESS
         return _("該当なしにしました。トピックはURLなしのままです。"), messages.SUCCESS
 
     return _paper_decision(request, match_id, decide)

@@ -7,24 +7,30 @@ transaction. All of them take ids, re-read the rows and are idempotent: running 
 for something that no longer exists, is harmless. Hard deletes need nothing (the index rows
 cascade); a soft-deleted topic is removed by :func:`index_topic`.
 
+Each update owed is first a ``PendingIndex`` row written in the writer's transaction; the
+update runs after the commit and deletes it. If the connection is lost between the commit and
+that work, the beat sweep (:func:`sweep_pending_index`) does it within a minute.
+
 ``rebuild_search_index`` (apps.search.rebuild) recreates the whole index from the board;
 the rows themselves are built in apps.search.entries.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
-from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.deepdives.models import DeepDive
 from apps.links.canonical import canonicalize
+from apps.links.models import Link
 from apps.meetings.models import Meeting
 from apps.papers.models import LibraryNote, Paper
 from apps.topics.models import Remark, Topic
@@ -38,7 +44,7 @@ from .entries import (
     remark_entry,
     topic_entry,
 )
-from .models import SearchEntry
+from .models import PendingIndex, SearchEntry
 from .urlkeys import url_key
 
 logger = logging.getLogger(__name__)
@@ -243,37 +249,61 @@ def index_paper(paper_id: int) -> None:
 _LIBRARY_BATCH = 500
 
 
-def _library_pending() -> tuple[set[int], set[int]]:
-    """Notes and papers waiting for the commit, per database connection (one per thread)."""
+def _library_pending() -> set[int]:
+    """Outbox rows of notes and papers waiting for the commit, per database connection (one
+    per thread)."""
     pending = getattr(connection, "_search_library_pending", None)
     if pending is None:
-        pending = connection._search_library_pending = (set(), set())  # type: ignore[attr-defined]
+        pending = connection._search_library_pending = set()  # type: ignore[attr-defined]
     return pending
 
 
-def _schedule_library(*, note_id: int | None = None, paper_id: int | None = None) -> None:
+_LIBRARY_SUBJECTS = ("library_note", "paper")
+
+
+def _schedule_library(*, subject: str, object_id: int) -> None:
     """An import writes thousands of notes: they are indexed together, in a few statements,
     when the transaction commits. Every write registers the same flush; the first one to run
-    takes everything pending, the rest find nothing. Ids left by a rolled-back transaction are
-    indexed at the next commit, which is harmless: indexing by id is idempotent."""
-    notes, papers = _library_pending()
-    if note_id is not None:
-        notes.add(note_id)
-    if paper_id is not None:
-        papers.add(paper_id)
+    takes everything pending, the rest find nothing. What the rows owe is read back from the
+    database: a row id left by a rolled-back transaction names nothing of ours."""
+    _library_pending().add(_owe(subject, object_id))
+    transaction.on_commit(_flush_library, robust=True)
+
+
+def schedule_library_many(*, notes: list[int], papers: list[int]) -> None:
+    """Many notes and papers at once (an import): their outbox rows in one statement."""
+    if connection.in_atomic_block and transaction.get_rollback():
+        return  # a dry run
+    rows = [PendingIndex(subject="library_note", object_id=pk) for pk in notes]
+    rows += [PendingIndex(subject="paper", object_id=pk) for pk in papers]
+    if not rows:
+        return
+    # PostgreSQL and SQLite both return the new ids (RETURNING).
+    created = PendingIndex.objects.bulk_create(rows, batch_size=_LIBRARY_BATCH)
+    _library_pending().update(row.pk for row in created)
     transaction.on_commit(_flush_library, robust=True)
 
 
 def _flush_library() -> None:
-    notes, papers = _library_pending()
-    if not (notes or papers):
+    pending = _library_pending()
+    if not pending:
         return
-    ids = set(notes)
-    if papers:
-        ids.update(LibraryNote.objects.filter(paper_id__in=papers).values_list("pk", flat=True))
-    notes.clear()
-    papers.clear()
-    index_library_notes(ids)
+    row_ids = set(pending)
+    pending.clear()
+    with transaction.atomic():
+        rows = list(
+            PendingIndex.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=row_ids, subject__in=_LIBRARY_SUBJECTS)
+            .values_list("pk", "subject", "object_id")
+        )
+        notes = {object_id for _, subject, object_id in rows if subject == "library_note"}
+        papers = {object_id for _, subject, object_id in rows if subject == "paper"}
+        if papers:
+            notes.update(
+                LibraryNote.objects.filter(paper_id__in=papers).values_list("pk", flat=True)
+            )
+        index_library_notes(notes)
+        PendingIndex.objects.filter(pk__in=[pk for pk, _, _ in rows]).delete()
 
 
 def index_link(url: str) -> None:
@@ -289,15 +319,116 @@ def index_link(url: str) -> None:
             index_deep_dive(deep_dive_id)
 
 
-_INDEXERS: dict[type, Callable[[int], None]] = {
-    Topic: index_topic,
-    Remark: index_remark,
-    DeepDive: index_deep_dive,
-    Meeting: index_meeting,
-    User: index_member,
-    LibraryNote: index_library_note,
-    Paper: index_paper,
+def index_link_id(link_id: int) -> None:
+    url = Link.objects.filter(pk=link_id).values_list("canonical_url", flat=True).first()
+    if url:
+        index_link(url)
+
+
+# What an outbox row names, and the update it owes.
+SUBJECTS: dict[str, Callable[[int], None]] = {
+    "topic": index_topic,
+    "topic_entry": index_topic_entry,
+    "remark": index_remark,
+    "deep_dive": index_deep_dive,
+    "meeting": index_meeting,
+    "member": index_member,
+    "library_note": index_library_note,
+    "paper": index_paper,
+    "link": index_link_id,
 }
+_SUBJECT_OF: dict[type, str] = {
+    Topic: "topic",
+    Remark: "remark",
+    DeepDive: "deep_dive",
+    Meeting: "meeting",
+    User: "member",
+    LibraryNote: "library_note",
+    Paper: "paper",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# The outbox: an update owed is a row written with the change, done after the commit.
+# --------------------------------------------------------------------------------------------
+
+
+def _owe(subject: str, object_id: int) -> int:
+    return PendingIndex.objects.create(subject=subject, object_id=object_id).pk
+
+
+def _do_owed(row_id: int, subject: str, object_id: int) -> None:
+    # Locked, so the sweep and this never index the same thing at once (which could write
+    # its entries twice); a row the sweep holds or has done is left to it.
+    with transaction.atomic():
+        claimed = PendingIndex.objects.select_for_update(skip_locked=True).filter(
+            pk=row_id, subject=subject, object_id=object_id
+        )
+        if claimed.values_list("pk", flat=True):
+            SUBJECTS[subject](object_id)
+            PendingIndex.objects.filter(pk=row_id).delete()
+
+
+def schedule(subject: str, object_id: int) -> None:
+    """Owe `subject` an index update: a row now, in the writer's transaction, and the update
+    once it commits (at once outside a transaction). `robust`: the write has already
+    succeeded when it runs; an error is logged and the row stays for the sweep, rather than
+    turning a saved edit into an error page."""
+    if connection.in_atomic_block and transaction.get_rollback():
+        return  # a dry run: nothing of it will commit
+    if subject in _LIBRARY_SUBJECTS:
+        _schedule_library(subject=subject, object_id=object_id)
+        return
+    row_id = _owe(subject, object_id)
+
+    # A function, not a partial: Django logs a failed robust hook by its __qualname__, and a
+    # partial has none (the AttributeError would escape and turn the saved write into a 500).
+    def index_owed() -> None:
+        _do_owed(row_id, subject, object_id)
+
+    transaction.on_commit(index_owed, robust=True)
+
+
+SWEEP_GRACE = dt.timedelta(seconds=10)  # fresher rows are about to be done by their writer
+_SWEEP_BATCH = 200
+
+
+def sweep_pending_index(*, now: dt.datetime | None = None) -> int:
+    """Beat: do the updates whose on-commit work never ran; returns how many rows were done.
+
+    Runs until no row older than the grace is left, so one sweep brings the index level
+    with the database. A row whose update fails stays (logged) for the next sweep.
+    """
+    cutoff = (now or timezone.now()) - SWEEP_GRACE
+    done = 0
+    failed: set[int] = set()
+    while True:
+        with transaction.atomic():
+            batch = list(
+                PendingIndex.objects.select_for_update(skip_locked=True)
+                .filter(created_at__lt=cutoff)
+                .exclude(pk__in=failed)
+                .order_by("pk")
+                .values_list("pk", "subject", "object_id")[:_SWEEP_BATCH]
+            )
+            if not batch:
+                return done
+            owed: dict[tuple[str, int], list[int]] = {}
+            for pk, subject, object_id in batch:
+                owed.setdefault((subject, object_id), []).append(pk)
+            finished: list[int] = []
+            for (subject, object_id), pks in owed.items():
+                try:
+                    with transaction.atomic():
+                        if subject in SUBJECTS:  # an unknown subject is dropped
+                            SUBJECTS[subject](object_id)
+                except Exception:
+                    logger.exception("index update for %s %s failed", subject, object_id)
+                    failed.update(pks)
+                    continue
+                finished.extend(pks)
+            PendingIndex.objects.filter(pk__in=finished).delete()
+            done += len(finished)
 
 
 # Inside index_deferred(): the meetings whose index entries are out of date.
@@ -333,35 +464,26 @@ def index_deferred() -> Iterator[None]:
     finally:
         _deferred_meetings.reset(token)
     for meeting_id in sorted(meetings):
-        transaction.on_commit(partial(index_meeting, meeting_id), robust=True)
+        schedule("meeting", meeting_id)
 
 
 def schedule_index(obj: Topic | Remark | DeepDive | Meeting | User | LibraryNote | Paper) -> None:
-    """Re-index `obj` once the current transaction commits (at once outside a transaction).
-
-    `robust`: the write has already succeeded when this runs; an indexing error is logged and
-    `rebuild_search_index` repairs it, rather than turning a saved edit into an error page.
-    """
-    _on_commit(obj)
+    """Re-index `obj` once the current transaction commits (at once outside a transaction)."""
+    _schedule_for(obj)
 
 
 def schedule_topic_entry_index(topic: Topic) -> None:
     """Like schedule_index(topic), for a save that left the topic's kind and title as they were."""
-    _on_commit(topic, indexer=index_topic_entry)
+    _schedule_for(topic, subject="topic_entry")
 
 
-def _on_commit(obj, *, indexer: Callable[[int], None] | None = None) -> None:
+def _schedule_for(obj, *, subject: str | None = None) -> None:
     deferred = _deferred_meetings.get()
     if deferred is not None and (meeting_id := _meeting_id_of(obj)) is not None:
         deferred.add(meeting_id)
         return
-    if isinstance(obj, LibraryNote):
-        _schedule_library(note_id=obj.pk)
-        return
-    if isinstance(obj, Paper):
-        _schedule_library(paper_id=obj.pk)
-        return
-    indexer = indexer or next((f for model, f in _INDEXERS.items() if isinstance(obj, model)), None)
-    if indexer is None:
+    if subject is None:
+        subject = next((s for model, s in _SUBJECT_OF.items() if isinstance(obj, model)), None)
+    if subject is None:
         raise TypeError(f"schedule_index does not know {type(obj).__name__}")
-    transaction.on_commit(partial(indexer, obj.pk), robust=True)
+    schedule(subject, obj.pk)

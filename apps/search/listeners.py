@@ -5,11 +5,14 @@ Each listener only schedules; the index is updated when the writer's transaction
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from apps.core import changes
 
-from .indexing import index_link, schedule_index, schedule_topic_entry_index
+from .indexing import (
+    schedule,
+    schedule_index,
+    schedule_library_many,
+    schedule_topic_entry_index,
+)
 
 
 def topic_changed(change: changes.Change) -> None:
@@ -25,8 +28,11 @@ def object_changed(change: changes.Change) -> None:
 
 def link_metadata_changed(change: changes.Change) -> None:
     """Paper titles, authors and abstracts are searchable too: re-index what cites the link."""
-    url = change.obj.canonical_url
-    transaction.on_commit(lambda: index_link(url), robust=True)
+    schedule("link", change.obj.pk)
+
+
+def library_written(change: changes.Change) -> None:
+    schedule_library_many(notes=change.details["notes"], papers=change.details["papers"])
 
 
 def register() -> None:
@@ -41,3 +47,4 @@ def register() -> None:
     ):
         changes.listen(subject, object_changed)
     changes.listen(changes.LINK_METADATA, link_metadata_changed)
+    changes.listen(changes.LIBRARY_WRITTEN, library_written)

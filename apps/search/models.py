@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -144,3 +145,26 @@ class SearchEntry(models.Model):
     def hit_url(self) -> str:
         """The meeting page, scrolled to the topic, remark or deep-dive section (or the note)."""
         return f"{self.meeting_url}#{self.anchor}"
+
+
+class PendingIndex(models.Model):
+    """An index update owed to a change: the index's outbox.
+
+    Written in the writer's own transaction, so it exists exactly when the change does, and
+    deleted once the update has run after the commit. A row left behind (the connection was
+    lost between the commit and the on-commit work, or the indexer failed) is done by the
+    beat sweep, apps.search.tasks.sweep_pending_index: the index converges without a rebuild.
+    """
+
+    subject = models.CharField(max_length=20)  # apps.search.indexing.SUBJECTS
+    object_id = models.BigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "search_pending_index"
+        verbose_name = _("検索インデックスの未反映分")
+        verbose_name_plural = _("検索インデックスの未反映分")
+        indexes = [models.Index(fields=["created_at"], name="search_pending_created")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.object_id}"

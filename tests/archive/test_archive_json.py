@@ -122,6 +122,32 @@ def test_export_import_export_is_lossless(archive):
     assert (memray.link.status, memray.link.extra["stars"]) == ("ok", 13_000)
 
 
+def test_a_failed_link_keeps_the_title_authors_and_abstract_an_earlier_fetch_found(archive):
+    paper = Link.objects.get(canonical_url__contains="1706.03762")
+    link_store_metadata(
+        link=paper,
+        metadata=Metadata(
+            title="Attention Is All You Need",
+            authors=["Ashish Vaswani", "Noam Shazeer"],
+            description="The dominant sequence transduction models are based on RNNs.",
+            suggested_kind="paper",
+        ),
+        thumbnail_webp=None,
+    )
+    link_mark_failed(link=Link.objects.get(pk=paper.pk), reason="timeout", message="遅い")
+    exported = archive_export()
+    empty_the_database()
+
+    archive_import(data=json.loads(json.dumps(exported)))
+
+    link = Link.objects.get(canonical_url__contains="1706.03762")
+    assert (link.status, link.failure_reason, link.failure_message) == ("failed", "timeout", "遅い")
+    assert link.title == "Attention Is All You Need"
+    assert link.authors == ["Ashish Vaswani", "Noam Shazeer"]
+    assert link.description == "The dominant sequence transduction models are based on RNNs."
+    assert archive_export() == exported
+
+
 def test_the_archive_is_documented_json(archive):
     exported = archive_export()
 

@@ -106,13 +106,13 @@ def test_a_file_not_rendered_by_its_deadline_fails_and_writes_nothing():
 @pytest.mark.django_db(transaction=True)
 def test_markdown_is_rendered_before_the_transaction_opens(monkeypatch):
     in_transaction: list[bool] = []
-    real = markdown_render.new_markdown
+    real = markdown_render._markdown  # every render asks for its (per-thread) parser here
 
     def spy():
         in_transaction.append(connection.in_atomic_block)
         return real()
 
-    monkeypatch.setattr(markdown_render, "new_markdown", spy)
+    monkeypatch.setattr(markdown_render, "_markdown", spy)
     text = HEAD + "".join(
         presenter_block(n, f"  • **太字** {n}\n    [fr] *いいね* {n}") for n in range(5)
     )

@@ -7,12 +7,10 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from kombu import pools
 
 from apps.archive.models import ImportFile, ImportRun
 from apps.archive.services import import_run_next_file, import_run_queue
 from apps.topics.models import Topic
-from config.celery import app
 from tests.archive.conftest import fixture_bytes
 from tests.celery_processes import celery_processes
 
@@ -47,25 +45,6 @@ def test_a_queued_run_shows_a_progress_bar_that_polls_until_done(organizer_clien
     html = organizer_client.get(run.get_absolute_url()).content.decode()
     assert "<progress" not in html
     assert "a.txt" in html
-
-
-def _drop_broker_connections() -> None:
-    # Celery keeps the connection pool (and the producer pool on it) of the first publish; a
-    # changed broker_url takes effect only once both are rebuilt.
-    app.pool.force_close_all()
-    pools.reset()  # kombu's registries still hold the closed pools, keyed by broker URL
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def broker(redis_url):
-    """Let this test process publish to the real Redis, on the queue the worker will read."""
-    saved = app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_default_queue
-    _drop_broker_connections()
-    yield app
-    app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_default_queue = saved
-    _drop_broker_connections()
 
 
 @pytest.mark.django_db(transaction=True)

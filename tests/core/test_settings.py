@@ -41,7 +41,7 @@ def test_no_variables_means_embedded_sqlite_filesystem_broker_and_debug(tmp_path
 
     config = json.loads(result.stdout)
     assert config["debug"] is True
-    assert config["engine"] == "django.db.backends.sqlite3"
+    assert config["engine"] == "apps.core.db.sqlite3"  # Django's, noting commits
     assert config["name"] == str(tmp_path / "board.sqlite3")
     assert config["broker"] == "filesystem://"
 
@@ -62,7 +62,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         run_manage("shell", "--no-imports", "-c", PRINT, env=env, tmp_path=tmp_path).stdout
     )
     assert config["debug"] is False
-    assert config["engine"] == "django.db.backends.postgresql"
+    assert config["engine"] == "apps.core.db.postgresql"
     assert config["broker"] == "redis://127.0.0.1:6379/0"
 
 

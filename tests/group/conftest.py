@@ -18,6 +18,8 @@ from tests.links.fixtures import allow_local_server
 
 HOOK_PATH = "/services/T000/B000/XXXXXXXX"
 HANG = 0  # a "status" for Webhook.answer: never answer (until the test is over)
+LATE = 1  # post the message, then answer 200 after the client's deadline has passed
+LATE_BY = 3.0  # seconds; SLACK_WEBHOOK_TIMEOUT is 1.5 s in these tests
 
 
 @pytest.fixture
@@ -59,6 +61,10 @@ class Webhook:
         if status == HANG:
             self.released.wait(5)
             return Response("too late")
+        if status == LATE:
+            # Slack has posted the message; only its answer is slow.
+            self.released.wait(LATE_BY)
+            return Response("ok", content_type="text/html")
         # Slack answers "ok", or a short error code such as "no_service".
         return Response(
             "ok" if status == 200 else "no_service", status=status, content_type="text/html"
@@ -77,7 +83,9 @@ def webhook(group, httpserver: HTTPServer, settings) -> Iterator[Webhook]:
     server has no certificate. safe_http reaches it through the loopback allowance tests use.
     """
     base = allow_local_server(settings, httpserver)
-    settings.SLACK_WEBHOOK_TIMEOUT = 0.5  # a hanging webhook must not slow the suite down
+    # Short, so a hanging webhook does not slow the suite down; not so short that a busy
+    # machine makes a prompt answer late (a late answer is 要確認, not retried).
+    settings.SLACK_WEBHOOK_TIMEOUT = 1.5
     settings.SITE_URL = "https://board.example.jp"
     hook = Webhook(server=httpserver, url=base + HOOK_PATH)
     httpserver.expect_request(HOOK_PATH, method="POST").respond_with_handler(hook._handle)

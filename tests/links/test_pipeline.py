@@ -158,6 +158,19 @@ def test_github_card_through_the_celery_task(local, httpserver):
     assert topic.title
 
 
+def test_a_link_fetched_once_counts_one_attempt(local, httpserver):
+    httpserver.expect_request("/post").respond_with_data(
+        '<html><head><meta property="og:title" content="一度で取れた記事"></head></html>',
+        content_type="text/html; charset=utf-8",
+    )
+    topic = factories.topic(url=f"{local}/post", title="")
+
+    tasks.fetch_link.apply(args=[topic.link_id])
+
+    link = Link.objects.get(pk=topic.link_id)
+    assert (link.status, link.title, link.attempts) == ("ok", "一度で取れた記事", 1)
+
+
 def test_permanent_failure_is_not_retried(local, httpserver):
     httpserver.expect_request("/gone").respond_with_data("gone", status=404)
     topic = factories.topic(url=f"{local}/gone", title="消えたページ")

@@ -327,6 +327,9 @@ def test_a_note_named_only_by_title_joins_the_paper_the_group_already_has(member
     assert LibraryNote.objects.get().paper == paper
     assert Paper.objects.count() == 1
     assert topic.link.paper_link.paper == paper
+    paper.refresh_from_db()  # the note fills what the card has not yet
+    assert (paper.authors, paper.more_authors, paper.venue) == (["Leo Gao"], True, "arXiv'22")
+    assert paper.title == "Scaling Laws for Reward Model Overoptimization"
 
 
 def test_the_demo_board_has_a_library(db):
@@ -336,3 +339,60 @@ def test_the_demo_board_has_a_library(db):
     assert LibraryNote.objects.filter(author__handle="yui").count() == 2
     assert Paper.objects.filter(key="arxiv:2106.09685", notes__author__handle="ken").exists()
     assert Tag.objects.filter(slug="rlvr").exists()
+
+
+def _summaries(count: int, *, first: int = 1) -> bytes:
+    blocks = [
+        f"# Paper number {n}\n\n[View Paper](https://arxiv.org/abs/2501.{n:05d})\n\n"
+        f"## 1. 何をした？\n\n手法 {n} の **要点**。\n\n## 2. 結果は？\n\n- 精度が上がった\n"
+        for n in range(first, first + count)
+    ]
+    return "\n".join(blocks).encode()
+
+
+def test_an_import_takes_as_many_queries_for_thirty_notes_as_for_three(member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for first, count in ((1, 3), (100, 30)):
+        with CaptureQueriesContext(connection) as queries:
+            report = import_library(_summaries(count, first=first), name="s.md", author=member)
+        assert report.notes_created == count
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert LibraryNote.objects.count() == 33
+    assert PaperLink.objects.count() == 33  # each paper's arXiv page is its link
+    assert all("<strong>" in n.body_html for n in LibraryNote.objects.all())
+
+
+def test_a_paper_waiting_under_its_title_takes_the_id_a_later_note_gives(member):
+    notes = (
+        "#RLVR\nIssue Date: 2025-03-25\n[Paper Note] Paper number 7, Leo Gao+, arXiv'25\n"
+        "Summary報酬の過最適化。\nComment次回。\n"
+    )
+    first = import_library(notes.encode(), name="notes.txt", author=member)
+    assert (first.papers_created, first.without_id) == (1, 1)
+    waiting = Paper.objects.get()
+    assert waiting.key.startswith("title:")
+    second = import_library(_summaries(1, first=7), name="s.md", author=member)
+    assert second.papers_created == 0
+    paper = Paper.objects.get()
+    assert (paper.pk, paper.key) == (waiting.pk, "arxiv:2501.00007")
+    assert paper.notes.count() == 2
+    assert paper.tags.filter(slug="rlvr").exists()
+
+
+def test_an_edited_tag_line_changes_the_notes_tags_and_the_paper_keeps_the_old_ones(member):
+    notes = (
+        "#RLVR #NLP\nIssue Date: 2025-03-25\n[Paper Note] Paper number 7, Leo Gao+, arXiv'25\n"
+        "Summary報酬の過最適化。\nComment次回。\n"
+    )
+    import_library(notes.encode(), name="notes.txt", author=member)
+    report = import_library(
+        notes.replace("#NLP", "#Agent").encode(), name="notes.txt", author=member
+    )
+    assert (report.notes_created, report.notes_updated) == (0, 1)
+    note = LibraryNote.objects.get()
+    assert sorted(note.tags.values_list("slug", flat=True)) == ["agent", "rlvr"]
+    assert sorted(note.paper.tags.values_list("slug", flat=True)) == ["agent", "nlp", "rlvr"]

@@ -5,9 +5,11 @@ arXiv is a local fake serving recorded-format feeds (tests/links/fake_arxiv.py).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -88,6 +90,43 @@ def test_an_import_queues_only_its_url_less_paper_topics(django_capture_on_commi
         ("paper", "Attention Is All You Need", Status.PENDING)
     ]
     assert len(sent) == 1  # one worker run, after the meeting committed
+
+
+class Killed(BaseException):
+    """The import's process dies here (kill -9): nothing after this point runs."""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_searches_of_an_import_killed_right_after_its_commit_are_started_by_the_next_sweep(
+    sent, monkeypatch, settings
+):
+    from apps.archive import importer
+
+    settings.LINK_SWEEP_GRACE = 0
+    deferred = importer.index_deferred
+
+    @contextmanager
+    def dying_after_commit():
+        def die() -> None:
+            # The flag a dead process may leave says "a run is queued": it is not.
+            tasks.cache.add(tasks.PAPER_SEARCH_FLAG, True, timeout=300)
+            raise Killed
+
+        transaction.on_commit(die)  # the import's first on-commit work: nothing else runs
+        with deferred():
+            yield
+
+    monkeypatch.setattr(importer, "index_deferred", dying_after_commit)
+    with pytest.raises(Killed):
+        import_text(fixture_text("constructs.txt"))
+    assert Topic.objects.filter(kind="paper", title="Attention Is All You Need").exists()
+    assert sent == []  # no worker was told
+
+    tasks.sweep_paper_searches.apply()
+
+    match = PaperMatch.objects.get(topic__title="Attention Is All You Need")
+    assert match.status == Status.PENDING
+    assert len(sent) == 1  # the sweep started the run
 
 
 def test_a_paper_that_came_with_its_url_is_not_searched(django_capture_on_commit_callbacks, sent):

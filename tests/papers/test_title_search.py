@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import time
+from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
@@ -16,7 +17,7 @@ from django.utils import timezone
 from apps.core.http.safe_http import FetchError
 from apps.links import tasks as link_tasks
 from apps.links.models import Link
-from apps.links.ratelimit import wait_for_slot
+from apps.links.ratelimit import rate_slot
 from apps.links.resolvers.arxiv_search import search_arxiv, title_queries
 from apps.meetings.models import Meeting
 from apps.papers import paper_matches, tasks, title_search
@@ -390,10 +391,12 @@ def test_a_parser_bug_costs_one_search_not_the_batch(arxiv, monkeypatch):
 
 @pytest.mark.django_db
 def test_no_rate_limit_slot_in_time_is_a_transient_failure(monkeypatch):
+    @contextmanager
     def busy(name, interval):
         raise TimeoutError("no arxiv slot within 120 s")
+        yield
 
-    monkeypatch.setattr(title_search, "wait_for_slot", busy)
+    monkeypatch.setattr(title_search, "rate_slot", busy)
     match = queued(paper_topic("Attention Is All You Need"))
 
     with pytest.raises(title_search.SearchInterrupted):
@@ -431,8 +434,8 @@ def test_searches_keep_the_shared_arxiv_interval(arxiv, settings):
     settings.ARXIV_MIN_INTERVAL = 0.3
     queued(paper_topic("Attention Is All You Need"))
     queued(paper_topic("Deep Residual Learning for Image Recognition"))
-    wait_for_slot("arxiv", settings.ARXIV_MIN_INTERVAL)  # the fetch pipeline just had its turn
-    start = time.monotonic()
+    with rate_slot("arxiv", settings.ARXIV_MIN_INTERVAL):  # the fetch pipeline's turn
+        start = time.monotonic()
 
     title_search.search_pending()
 

@@ -121,7 +121,9 @@ class FetchError(Exception):
 
     ``reason`` is a stable code (keys of ``_MESSAGES``), ``message`` the Japanese text shown
     to members, ``transient`` whether a later retry may succeed, ``status`` the HTTP status
-    for ``http_error``, ``detail`` an English note for logs.
+    for ``http_error``, ``detail`` an English note for logs. ``request_sent`` says the whole
+    request had gone out before the failure: without a ``status`` the server may have acted
+    on it (a webhook that posted its message and answered too late).
     """
 
     def __init__(
@@ -131,6 +133,7 @@ class FetchError(Exception):
         transient: bool | None = None,
         status: int | None = None,
         detail: str = "",
+        request_sent: bool = False,
     ) -> None:
         if reason not in _MESSAGES:
             raise ValueError(f"unknown fetch error reason {reason!r}")
@@ -139,12 +142,22 @@ class FetchError(Exception):
         if message is None:
             message = str(_MESSAGES[reason]) % {"status": status}
         # Positional args in constructor order keep the error picklable for Celery.
-        super().__init__(reason, message, transient, status, detail)
+        super().__init__(reason, message, transient, status, detail, request_sent)
         self.reason = reason
         self.message = message
         self.transient = transient
         self.status = status
         self.detail = detail
+        self.request_sent = request_sent
+
+    def mark_request_sent(self) -> None:
+        self.request_sent = True
+        self.args = (*self.args[:5], True)  # pickled errors keep it
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """The request reached the server but no answer came back: it may have been done."""
+        return self.request_sent and self.status is None
 
     def __str__(self) -> str:
         return f"{self.reason}: {self.detail or self.message}"
@@ -419,6 +432,7 @@ def _exchange(
     """One request; returns the final response, or the Location of a redirect to follow."""
     conn = _connect(target, addresses, fetch_)
     response: BaseHTTPResponse | None = None
+    sent = False
     try:
         conn.timeout = fetch_.deadline.clip(READ_TIMEOUT)
         with _deadline_guard(conn, fetch_.deadline):
@@ -430,6 +444,7 @@ def _exchange(
                 preload_content=False,
                 decode_content=False,
             )
+            sent = True
             response = conn.getresponse()
             if fetch_.method == "POST" and 300 <= response.status < 400:
                 # Following would send the body somewhere the caller never named.
@@ -453,6 +468,10 @@ def _exchange(
                 content_type=media_type,
                 charset=charset,
             )
+    except FetchError as error:
+        if sent:
+            error.mark_request_sent()
+        raise
     finally:
         # The response holds its own reference to the socket: close both, or an abandoned
         # body keeps the connection (and the server) waiting until garbage collection.

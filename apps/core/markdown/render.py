@@ -5,12 +5,16 @@ from __future__ import annotations
 import html
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import bleach
+import markdown
 
 from .extension import new_markdown
 from .guards import LT_PLACEHOLDER
@@ -106,6 +110,26 @@ def render_ahead(
         _ahead.reset(token)
 
 
+# One parser and one cleaner per thread, reset between documents: building them costs about as
+# much as rendering a short note, and an import renders thousands. Neither is shared between
+# threads; one that failed mid-document is thrown away rather than reused.
+_per_thread = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    md = getattr(_per_thread, "markdown", None)
+    if md is None:
+        md = _per_thread.markdown = new_markdown()
+    return md.reset()
+
+
+def _cleaner() -> bleach.Cleaner:
+    cleaner = getattr(_per_thread, "cleaner", None)
+    if cleaner is None:
+        cleaner = _per_thread.cleaner = new_cleaner()
+    return cleaner
+
+
 def render_markdown(source: str | None, *, with_toc: bool = False) -> Rendered:
     """Render user Markdown to sanitized HTML (and optionally a sanitized table of contents)."""
     if not source:
@@ -124,7 +148,7 @@ def render_markdown(source: str | None, *, with_toc: bool = False) -> Rendered:
     body: str
     toc = ""
     try:
-        md = new_markdown()
+        md = _markdown()
         body = md.convert(source)
         if with_toc and getattr(md, "toc_tokens", None):
             found = _TOC_LIST_RE.search(getattr(md, "toc", ""))
@@ -132,21 +156,25 @@ def render_markdown(source: str | None, *, with_toc: bool = False) -> Rendered:
     except RecursionError:
         # The guards keep nesting shallow; should a shape slip through, one line says so (a
         # traceback of this is thousands of identical lines).
+        _per_thread.markdown = None  # failed mid-document: never reused
         logger.warning(
             "Markdown nested too deeply (%s characters); storing escaped text", len(source)
         )
         body = _fallback_html(source)
     except Exception:  # a note must always save
+        _per_thread.markdown = None
         logger.warning("Markdown rendering failed; storing escaped text", exc_info=True)
         body = _fallback_html(source)
 
-    cleaner = new_cleaner()
+    cleaner = _cleaner()
     try:
         return Rendered(html=_clean(cleaner, body), toc_html=_clean(cleaner, toc) if toc else "")
     except RecursionError:
+        _per_thread.cleaner = None
         logger.warning("HTML nested too deeply (%s characters); storing escaped text", len(source))
         return Rendered(html=_fallback_html(source))
     except Exception:
+        _per_thread.cleaner = None
         # Sanitizing our own escaped fallback cannot introduce markup, so it is safe as is.
         logger.warning("Sanitizing rendered Markdown failed; storing escaped text", exc_info=True)
         return Rendered(html=_fallback_html(source))

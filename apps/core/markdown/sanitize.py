@@ -216,8 +216,7 @@ class _LinearTreeWalker(_EtreeWalker):
 
 
 def new_cleaner() -> bleach.Cleaner:
-    # A Cleaner holds parser state and is not thread-safe; rendering happens only at save time,
-    # so a fresh one per call is cheap enough and never shared between threads.
+    # A Cleaner holds parser state and is not thread-safe: render.py keeps one per thread.
     cleaner = bleach.Cleaner(
         tags=ALLOWED_TAGS,
         attributes=_allow_attribute,

@@ -22,6 +22,11 @@ def report_text(report: LibraryReport) -> str:
             f"{report.name} ({report.format}): {verb} {report.notes_created} new note(s), "
             f"{report.notes_updated} updated, {report.notes_unchanged} unchanged; "
             f"{report.papers_created} new paper(s), {report.without_id} without an id"
+            + (
+                f", {report.searches_queued} queued for the arXiv title search"
+                if report.searches_queued
+                else ""
+            )
         ]
     for problem in report.problems:
         where = f"line {problem.line}: " if problem.line else ""
