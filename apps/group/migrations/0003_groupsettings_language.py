@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("group", "0001_initial"),
+        ("group", "0002_reminder_uncertain"),
     ]
 
     operations = [
