@@ -14,12 +14,12 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 from .models import GroupSettings
-from .selectors import group_settings, request_row
+from .selectors import request_row, saved_group_settings
 
 LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 
 
-def chosen_language(request: HttpRequest, group: GroupSettings) -> str:
+def chosen_language(request: HttpRequest, group: GroupSettings | None) -> str:
     user = getattr(request, "user", None)
     member_choice = getattr(user, "language", "") if user and user.is_authenticated else ""
     if member_choice in LANGUAGE_CODES:
@@ -27,7 +27,7 @@ def chosen_language(request: HttpRequest, group: GroupSettings) -> str:
     cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
     if cookie in LANGUAGE_CODES:
         return cookie
-    group_language = group.language
+    group_language = group.language if group else ""
     return group_language if group_language in LANGUAGE_CODES else settings.LANGUAGE_CODE
 
 
@@ -36,12 +36,12 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        group = group_settings()
+        group = saved_group_settings()
         memo = request_row.set(group)
         language = chosen_language(request, group)
         translation.activate(language)
         # Dates and times on every page are the group's local time, whatever the server's.
-        timezone.activate(group.zone)
+        timezone.activate(group.zone if group else settings.TIME_ZONE)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         try:
             response = self.get_response(request)

@@ -33,6 +33,11 @@ def group_settings() -> GroupSettings:
     return row
 
 
+def saved_group_settings() -> GroupSettings | None:
+    """The settings row if there is one; never writes (a read-only request stays one)."""
+    return GroupSettings.objects.filter(pk=SINGLETON_ID).first()
+
+
 FEED_TOKEN_LOOKUP = 8
 
 
