@@ -64,10 +64,12 @@ MIDDLEWARE = [
     "apps.core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Not LocaleMiddleware: the member's, the cookie's or the group's language, never the
+    # browser's (apps/group/middleware.py).
+    "apps.group.middleware.LanguageMiddleware",
     # Runs before the CSRF check (a view hook), which would read the whole body.
     "apps.core.uploads.UploadSizeMiddleware",
     "apps.accounts.middleware.SessionIdleMiddleware",
@@ -155,6 +157,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="ja")
 LANGUAGES = [("ja", _("日本語")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+# Dates and times per language (config/formats/ja, config/formats/en).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Tokyo")
 USE_I18N = True
 USE_TZ = True

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Self
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
@@ -27,6 +28,11 @@ class User(AbstractUser):
     )
     is_organizer = models.BooleanField(
         _("運営"), default=False, help_text=_("アジェンダの編集と会の運営ができます。")
+    )
+
+    # Empty: the group's language (GroupSettings.language) applies.
+    language = models.CharField(
+        _("表示言語"), max_length=8, blank=True, choices=settings.LANGUAGES, default=""
     )
 
     objects: ClassVar[UserManager[Self]] = UserManager()

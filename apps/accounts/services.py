@@ -79,3 +79,10 @@ def password_link_path(*, member: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(member.pk))
     token = default_token_generator.make_token(member)
     return reverse("password-set", kwargs={"uidb64": uid, "token": token})
+
+
+def member_language_set(*, member: User, language: str) -> User:
+    """The member's display language; "" follows the group's."""
+    member.language = language
+    member.save(update_fields=["language"])
+    return member

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import MultipleFileField
+from apps.core.i18n import interpolate_lazy
 
 from .notes_format import MAX_BYTES
 
@@ -15,11 +16,13 @@ class NotesUploadForm(forms.Form):
         label=_("ノートのファイル"),
         # Empty files are reported by the import itself, next to the other files' results.
         allow_empty_file=True,
-        help_text=_(
-            "旧ノートページのエクスポート（テキストまたは Markdown）。1ファイル1回分、"
-            "%(limit)s MB まで、一度に100ファイルまで選べます。"
-        )
-        % {"limit": MAX_BYTES // 1024 // 1024},
+        help_text=interpolate_lazy(
+            _(
+                "旧ノートページのエクスポート（テキストまたは Markdown）。1ファイル1回分、"
+                "%(limit)s MB まで、一度に100ファイルまで選べます。"
+            ),
+            {"limit": MAX_BYTES // 1024 // 1024},
+        ),
     )
     dry_run = forms.BooleanField(
         label=_("確認だけ（保存しない）"),

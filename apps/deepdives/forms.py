@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import VersionedForm
+from apps.core.i18n import interpolate_lazy
 from apps.core.markdown.limits import DEEP_DIVE_BODY_MAX_CHARS
 
 from .models import DeepDive
@@ -19,11 +20,13 @@ class DeepDiveForm(VersionedForm):
         required=False,
         max_length=BODY_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 24, "data-editor": "markdown"}),
-        help_text=_(
-            "Markdownで書けます（%(limit)s字まで）。見出し (##) から目次を作ります。"
-            "Ctrl+Enter (⌘+Enter) で保存。"
-        )
-        % {"limit": f"{BODY_MAX_CHARS:,}"},
+        help_text=interpolate_lazy(
+            _(
+                "Markdownで書けます（%(limit)s字まで）。見出し (##) から目次を作ります。"
+                "Ctrl+Enter (⌘+Enter) で保存。"
+            ),
+            {"limit": f"{BODY_MAX_CHARS:,}"},
+        ),
     )
 
     class Meta:

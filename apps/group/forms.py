@@ -43,6 +43,10 @@ class GroupSettingsForm(forms.ModelForm):
         for name in ("start_time", "deadline_time"):
             cast(forms.TimeField, self.fields[name]).input_formats = ["%H:%M", "%H:%M:%S"]
 
+    def clean_language(self) -> str | None:
+        # A form posted without the field (an older page) leaves the language as it is.
+        return self.cleaned_data.get("language") or None
+
     def clean_webhook(self) -> str:
         value = (self.cleaned_data.get("webhook") or "").strip()
         validate_https_url(value)

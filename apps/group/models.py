@@ -103,6 +103,14 @@ class GroupSettings(models.Model):
         # The same bounds as a meeting's own length on the agenda page.
         validators=[MinValueValidator(10), MaxValueValidator(600)],
     )
+    language = models.CharField(
+        _("表示言語"),
+        max_length=8,
+        blank=True,  # empty: the server's LANGUAGE_CODE
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("メンバーが言語を選んでいないときと、ログインしていない人の表示言語です。"),
+    )
     time_zone = models.CharField(
         _("タイムゾーン"),
         max_length=64,

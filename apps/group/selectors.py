@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from .models import SINGLETON_ID, FeedToken, GroupSettings, Reminder
@@ -11,18 +12,30 @@ if TYPE_CHECKING:
     from apps.accounts.models import User
 
 
+# The row read once by the language middleware, reused for the rest of that request.
+request_row: ContextVar[GroupSettings | None] = ContextVar("group_settings_row", default=None)
+
+
 def group_settings() -> GroupSettings:
     """The group's settings: one indexed query; created from the env defaults on first use.
 
     Not cached in memory on purpose: the web server, the worker and beat are separate
     processes, and a stale weekday or webhook in one of them would be a real bug.
     """
+    row = request_row.get()
+    if row is not None:
+        return row
     row = GroupSettings.objects.filter(pk=SINGLETON_ID).first()
     if row is None:
         from .services import group_settings_ensure
 
         row = group_settings_ensure()
     return row
+
+
+def saved_group_settings() -> GroupSettings | None:
+    """The settings row if there is one; never writes (a read-only request stays one)."""
+    return GroupSettings.objects.filter(pk=SINGLETON_ID).first()
 
 
 FEED_TOKEN_LOOKUP = 8

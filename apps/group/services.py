@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypedDict, Unpack
 from django.db import transaction
 
 from .models import SINGLETON_ID, FeedToken, GroupSettings, new_feed_token
+from .selectors import request_row
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -22,6 +23,7 @@ class GroupSettingsChanges(TypedDict, total=False):
     start_time: dt.time | None
     length_minutes: int | None
     time_zone: str | None
+    language: str | None
     deadline_days_before: int | None
     deadline_time: dt.time | None
     minutes_paper: int | None
@@ -71,6 +73,7 @@ def group_settings_update(**changes: Unpack[GroupSettingsChanges]) -> GroupSetti
         setattr(row, field, value)
     row.full_clean()
     row.save()
+    request_row.set(None)  # the rest of this request reads the saved row afresh
     return row
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path(
         "group/reminders/<int:reminder_id>/resend/", views.reminder_resend, name="reminder-resend"
     ),
+    path("language/", views.language_choose, name="language"),
     path("group/feeds/", views.feeds_page, name="feeds"),
     path("group/feeds/reset/", views.feeds_reset, name="feeds-reset"),
     path("feeds/meetings.ics", feeds.meetings_ical, name="feed-meetings"),

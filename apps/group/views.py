@@ -2,14 +2,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.requests import MemberRequest
+from apps.accounts.services import member_language_set
 from apps.core.htmx import HtmxHttpRequest
 from apps.meetings.selectors import today
 from apps.meetings.services import absences_set
@@ -17,6 +19,7 @@ from apps.topics.forms import MaterialsForm
 
 from . import reminders, selectors, services
 from .forms import GroupSettingsForm
+from .middleware import LANGUAGE_CODES
 from .models import Reminder
 from .my_page import availability_dates, my_page
 from .permissions import can_manage_group, can_subscribe_feeds
@@ -105,3 +108,31 @@ def absences_update(request: MemberRequest):
     absences_set(member=request.user, offered=offered, absent=absent)
     messages.success(request, _("欠席予定を保存しました。"))
     return redirect(f"{reverse('me')}#availability")
+
+
+@login_not_required
+@require_POST
+def language_choose(request: MemberRequest):
+    """The language switcher: kept on the member, and in a cookie for readers not logged in."""
+    language = request.POST.get("language", "")
+    if language not in LANGUAGE_CODES:
+        messages.error(request, _("その言語は選べません。"))
+        language = ""
+    elif request.user.is_authenticated:
+        member_language_set(member=request.user, language=language)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    response = redirect(target)
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
+    return response

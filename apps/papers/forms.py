@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import MultipleFileField
+from apps.core.i18n import interpolate_lazy
 from apps.core.markdown.limits import LIBRARY_NOTE_MAX_CHARS
 
 from .library_formats import MAX_BYTES
@@ -30,7 +31,9 @@ class LibraryNoteForm(forms.Form):
         label=_("メモ"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=NOTE_MAX_CHARS,
-        help_text=_("Markdownで書けます（%(limit)s字まで）。") % {"limit": f"{NOTE_MAX_CHARS:,}"},
+        help_text=interpolate_lazy(
+            _("Markdownで書けます（%(limit)s字まで）。"), {"limit": f"{NOTE_MAX_CHARS:,}"}
+        ),
     )
     tags = TagsField(label=_("タグ"), required=False, max_length=1000, help_text=_("#NLP #RLVR"))
 
@@ -45,11 +48,13 @@ class LibraryUploadForm(forms.Form):
     files = MultipleFileField(  # type: ignore[assignment]
         label=_("ノート集のファイル"),
         allow_empty_file=True,  # reported by the import, beside the other files' results
-        help_text=_(
-            "論文ごとの要約（Markdown）、タグ付き論文ノート、週刊論文ダイジェストのどれか。"
-            "%(limit)s MB まで、一度に20ファイルまで。"
-        )
-        % {"limit": MAX_BYTES // 1024 // 1024},
+        help_text=interpolate_lazy(
+            _(
+                "論文ごとの要約（Markdown）、タグ付き論文ノート、週刊論文ダイジェストのどれか。"
+                "%(limit)s MB まで、一度に20ファイルまで。"
+            ),
+            {"limit": MAX_BYTES // 1024 // 1024},
+        ),
     )
     dry_run = forms.BooleanField(label=_("確認だけ（保存しない）"), required=False)
 

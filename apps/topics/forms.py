@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import VersionedForm
+from apps.core.i18n import interpolate_lazy
 from apps.core.markdown.limits import REMARK_MAX_CHARS, TOPIC_NOTES_MAX_CHARS
 
 from .materials import max_pdf_bytes
@@ -52,8 +53,10 @@ class TopicForm(VersionedForm):
         required=False,
         max_length=NOTES_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 8, "data-editor": "markdown"}),
-        help_text=_("Markdownで書けます（%(limit)s字まで）。Ctrl+Enter (⌘+Enter) で保存。")
-        % {"limit": f"{NOTES_MAX_CHARS:,}"},
+        help_text=interpolate_lazy(
+            _("Markdownで書けます（%(limit)s字まで）。Ctrl+Enter (⌘+Enter) で保存。"),
+            {"limit": f"{NOTES_MAX_CHARS:,}"},
+        ),
     )
     extra_links = forms.CharField(
         label=_("追加リンク"),

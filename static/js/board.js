@@ -263,7 +263,11 @@
     } else if (deepDive && freshDeepDive) {
       mergeCard(deepDive, freshDeepDive);
     }
-    if (added) announce(added === 1 ? "新しいトピックが追加されました。" : added + "件の新しいトピックが追加されました。");
+    // The messages come translated from the page (data-added-one / data-added-many).
+    var layout = document.querySelector("[data-board]");
+    if (added && layout) {
+      announce(added === 1 ? layout.dataset.addedOne : layout.dataset.addedMany.replace("{n}", added));
+    }
   }
 
   function refresh() {

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from apps.group.services import group_settings_ensure
+from apps.group.selectors import group_settings
 from apps.meetings.models import Meeting
 from apps.topics.models import Topic
 from tests import factories
@@ -123,10 +123,11 @@ def test_unknown_pages_get_a_japanese_404(member_client, url):
 
 
 def test_board_query_count_does_not_grow_with_topics(member_client, django_assert_num_queries):
+    group_settings()  # the row exists, as on any running board
     small = board_with(5)
-    group_settings_ensure()  # the settings row exists in a running group
     # The board with its cards (their uploaded slides too), one query for the 聞きたい
-    # votes of all of them, and the group's settings (start time and topic deadline).
+    # votes of all of them; the group's settings once (language, time zone, start time and
+    # topic deadline), reused.
     with django_assert_num_queries(12) as small_queries:
         member_client.get(small.get_absolute_url())
     Meeting.objects.all().delete()
@@ -145,7 +146,8 @@ def test_unchanged_board_is_served_from_cache_until_something_changes(
     meeting = board_with(10)
     first = member_client.get(meeting.get_absolute_url()).content.decode()
 
-    with django_assert_num_queries(3):  # session, member, the meeting's revision
+    # The group's settings (language, time zone), session, member, the meeting's revision.
+    with django_assert_num_queries(4):
         again = member_client.get(meeting.get_absolute_url()).content.decode()
     body = slice(first.index('class="board-layout"'), None)
     assert again[body] == first[body]  # the page around it has a fresh CSRF mask each time
