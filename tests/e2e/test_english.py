@@ -35,7 +35,8 @@ def test_board_add_topic_agenda_and_search_in_english(login, live_server, settin
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert japanese_left(page) == []
 
-    page.get_by_text("+ Add a topic").click()
+    page.locator("#add-topic summary").click()
+    expect(page.locator("#add-topic summary")).to_have_text("+ Add a topic")
     form = page.locator("#add-topic-form")
     form.get_by_label("Source URL").fill("https://arxiv.org/abs/1706.03762")
     form.get_by_label("Title").fill("Attention Is All You Need")

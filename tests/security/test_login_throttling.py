@@ -233,7 +233,8 @@ def test_the_members_page_takes_a_fixed_number_of_queries(
             _login(client, f"lk{i}", "x", address=f"10.9.{i}.{n}")
     client.force_login(organizer)
 
-    # session, member, lockouts by name, lockouts by address, members
-    with django_assert_max_num_queries(5):
+    # the group's settings (language), session, member, lockouts by name and by address,
+    # members
+    with django_assert_max_num_queries(6):
         page = client.get(reverse("members")).content.decode()
     assert page.count("ロックを解除") >= 15
