@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -295,10 +295,12 @@ def deliver(*, reminder_id: int, now: dt.datetime | None = None) -> Delivery:
         _finish(reminder.pk, status=Reminder.Status.SKIPPED, now=now, error=reason[:300])
         return Delivery("skipped")
     try:
-        if reminder.kind == Reminder.Kind.CALL_FOR_TOPICS:
-            text = call_for_topics_message(meeting=reminder.meeting, group=group)
-        else:
-            text = agenda_message(meeting=reminder.meeting, group=group)
+        # The channel reads the group's language, whatever the worker's own is.
+        with translation.override(group.language):
+            if reminder.kind == Reminder.Kind.CALL_FOR_TOPICS:
+                text = call_for_topics_message(meeting=reminder.meeting, group=group)
+            else:
+                text = agenda_message(meeting=reminder.meeting, group=group)
         post_to_slack(url=group.slack_webhook_url, text=text)
     except FetchError as error:
         logger.info("reminder %s: %s", reminder.pk, error)

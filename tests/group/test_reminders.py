@@ -11,7 +11,7 @@ import time
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
 from apps.group import reminders, tasks
@@ -79,6 +79,19 @@ def test_call_for_topics_is_posted_once_with_the_deadline_and_a_link(
     reminder = Reminder.objects.get()
     assert (reminder.kind, reminder.status, reminder.attempts) == ("call_for_topics", "sent", 1)
     assert reminder.sent_at is not None
+
+
+def test_the_call_for_topics_is_in_the_groups_language_not_the_workers(
+    webhook: Webhook, due_meeting, eager_tasks, django_capture_on_commit_callbacks
+):
+    GroupSettings.objects.update(language="en")
+    with translation.override("ja"):  # the worker's own language
+        run_beat(django_capture_on_commit_callbacks)
+
+    [text] = webhook.texts
+    assert "is collecting topics." in text
+    assert "|Open the board>" in text
+    assert "トピックを募集しています" not in text
 
 
 def test_two_beats_at_the_same_moment_send_one_message(
