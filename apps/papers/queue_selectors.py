@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce, RowNumber
 
 from apps.meetings.models import Meeting
 
-from .models import Paper, QueueEntry, Vote
+from .models import Paper, QueueEntry, Tag, Vote
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -55,7 +55,8 @@ def claimed_entries(*, on: dt.date, limit: int = 30) -> list[QueueEntry]:
             claimed_topic__deleted_at__isnull=True,
             claimed_topic__block__meeting__date__gte=on,
         )
-        .select_related("paper", "claimed_by", "claimed_topic__block__meeting")
+        # topic__link: a もう一度詳しく entry is labelled by its past topic.
+        .select_related("paper", "claimed_by", "claimed_topic__block__meeting", "topic__link")
         .order_by("claimed_topic__block__meeting__date", "claimed_at")[:limit]
     )
 
@@ -214,3 +215,10 @@ def claims_of_paper(paper: Paper, *, on: dt.date) -> list[QueueEntry]:
             claimed_topic__block__meeting__date__gte=on,
         ).select_related("claimed_by", "claimed_topic__block__meeting")
     )
+
+
+def queue_tags(*, limit: int = 50) -> QuerySet[Tag]:
+    """The tags of the papers waiting in the queue: what the queue page filters by."""
+    return Tag.objects.filter(papers__queue_entries__status=QueueEntry.Status.OPEN).distinct()[
+        :limit
+    ]

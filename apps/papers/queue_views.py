@@ -43,9 +43,7 @@ def _queue_page_context(request: HtmxHttpRequest, *, form=None) -> dict:
         "states": queue_selectors.entry_vote_states(page.object_list, viewer=viewer),
         "claimed": queue_selectors.claimed_entries(on=today()),
         "tag": Tag.objects.filter(slug=tag_slug).first() if tag_slug else None,
-        "tags": Tag.objects.filter(papers__queue_entries__status=QueueEntry.Status.OPEN).distinct()[
-            :50
-        ],
+        "tags": queue_selectors.queue_tags(),
         "form": form or QueueProposalForm(),
         "can_vote": can_vote(request.user),
         "next_meeting": queue.next_open_meeting(),
